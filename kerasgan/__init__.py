@@ -1,0 +1,37 @@
+"""kerasgan: classic GANs as Keras 3 models, trained with `fit`, with a pretrained zoo.
+
+The public surface is loaded lazily: `import kerasgan` is cheap, and
+TensorFlow/Keras are imported the first time a name that needs them is used.
+
+Example:
+>>> import kerasgan
+>>> gan = kerasgan.models.DCGAN(image_shape=(28, 28, 1))  # doctest: +SKIP
+>>> gan.compile()                                        # doctest: +SKIP
+>>> gan.fit(kerasgan.data.load("fashion_mnist"), epochs=5)  # doctest: +SKIP
+"""
+
+import importlib
+import os
+
+# Keras picks its backend when first imported; kerasgan trains on TensorFlow.
+# A user who already chose a backend keeps it.
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+__version__ = "0.1.0"
+
+_SUBMODULES = ("callbacks", "data", "gan", "hub", "layers", "losses", "metrics", "models")
+_NAMES = {"GAN": "kerasgan.gan"}
+
+__all__ = sorted(_SUBMODULES + tuple(_NAMES))
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"kerasgan.{name}")
+    if name in _NAMES:
+        return getattr(importlib.import_module(_NAMES[name]), name)
+    raise AttributeError(f"module 'kerasgan' has no attribute {name!r}")
+
+
+def __dir__():
+    return __all__
