@@ -138,6 +138,7 @@ def run_train(args):
         epochs=args.epochs,
         initial_epoch=initial_epoch,
         steps_per_epoch=args.steps_per_epoch,
+        shuffle=False,  # kerasgan.data.load already shuffles
         callbacks=[
             callbacks.SampleGrid(os.path.join(out, "samples"), n=args.samples, seed=args.seed),
             keras.callbacks.ModelCheckpoint(checkpoint),
