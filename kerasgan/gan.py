@@ -293,7 +293,7 @@ class GAN(keras.Model):
         with tf.GradientTape() as tape:
             tape.watch(real)
             scores = self.discriminator(real, training=True)
-        return losses_lib.r1_penalty(tape.gradient(ops.sum(scores), real))
+        return losses_lib.r1_penalty(tape.gradient(scores, real))
 
     # ------------------------------------------------------------------ #
     # Serialisation
