@@ -6,7 +6,7 @@ serialise as ordinary Keras models and load under any backend.
 
 import keras
 
-__all__ = ["UPSAMPLING_MODES", "dcgan_init", "upsample"]
+__all__ = ["UPSAMPLING_MODES", "BatchNormalization", "dcgan_init", "upsample"]
 
 UPSAMPLING_MODES = ("transposed", "resize")
 
@@ -65,3 +65,79 @@ def upsample(filters, mode="transposed", kernel_size=4, use_bias=False, name=Non
     raise ValueError(
         f"Unknown upsampling mode {mode!r}; use one of {UPSAMPLING_MODES}."
     )
+
+
+@keras.saving.register_keras_serializable(package="kerasgan")
+class BatchNormalization(keras.layers.BatchNormalization):
+    """`keras.layers.BatchNormalization` that runs TensorFlow's fused kernel when it can.
+
+    Keras 3 normalises with separate moment, subtract and scale ops; on the
+    TensorFlow backend a channels-last 4-D float input can instead go
+    through one `FusedBatchNormV3` kernel (oneDNN on CPU, cuDNN on GPU),
+    which makes a DCGAN training step about 10% faster on CPU
+    (benchmarks/README.md). Every other case (other backends, masks,
+    renorm, synchronised or non-last-axis batch norm, other ranks) uses the
+    Keras implementation unchanged, so a saved generator still loads and
+    samples under any backend.
+
+    One difference in training mode: the fused kernel updates the moving
+    variance with the unbiased batch variance (n / (n - 1) times Keras's),
+    as PyTorch does; with n = batch x height x width that is a relative
+    change of 1 / (n - 1). Outputs are the same.
+
+    Args:
+        **kwargs: as `keras.layers.BatchNormalization`.
+
+    Example:
+    >>> import numpy as np
+    >>> BatchNormalization()(np.ones((2, 4, 4, 3), "float32")).shape
+    TensorShape([2, 4, 4, 3])
+    """
+
+    def _fusable(self, inputs, mask):
+        return (
+            keras.backend.backend() == "tensorflow"
+            and mask is None
+            and len(inputs.shape) == 4
+            and self.axis in (-1, 3)
+            and not getattr(self, "renorm", False)
+            and not getattr(self, "synchronized", False)
+        )
+
+    def call(self, inputs, training=None, mask=None):
+        if not self._fusable(inputs, mask):
+            return super().call(inputs, training=training, mask=mask)
+        import tensorflow as tf
+
+        x = tf.cast(inputs, "float32")
+        channels = x.shape[-1]
+        gamma = self.gamma.value if self.scale else tf.ones((channels,))
+        beta = self.beta.value if self.center else tf.zeros((channels,))
+        moving_mean = tf.cast(self.moving_mean.value, "float32")
+        moving_variance = tf.cast(self.moving_variance.value, "float32")
+        if training and self.trainable:
+            # With exponential_avg_factor < 1 the kernel returns the updated
+            # moving statistics rather than the batch statistics.
+            y, mean, variance = tf.compat.v1.nn.fused_batch_norm(
+                x,
+                tf.cast(gamma, "float32"),
+                tf.cast(beta, "float32"),
+                mean=moving_mean,
+                variance=moving_variance,
+                epsilon=self.epsilon,
+                is_training=True,
+                exponential_avg_factor=1.0 - self.momentum,
+            )
+            self.moving_mean.assign(tf.cast(mean, self.moving_mean.dtype))
+            self.moving_variance.assign(tf.cast(variance, self.moving_variance.dtype))
+        else:
+            y, _, _ = tf.compat.v1.nn.fused_batch_norm(
+                x,
+                tf.cast(gamma, "float32"),
+                tf.cast(beta, "float32"),
+                mean=moving_mean,
+                variance=moving_variance,
+                epsilon=self.epsilon,
+                is_training=False,
+            )
+        return tf.cast(y, inputs.dtype)

@@ -3,7 +3,7 @@
 import keras
 
 from kerasgan.gan import GAN
-from kerasgan.layers import UPSAMPLING_MODES, dcgan_init, upsample
+from kerasgan.layers import UPSAMPLING_MODES, BatchNormalization, dcgan_init, upsample
 
 __all__ = ["DCGAN", "dcgan_generator", "dcgan_discriminator", "spatial_plan"]
 
@@ -57,13 +57,13 @@ def dcgan_generator(image_shape, latent_dim=100, filters=64, upsampling="transpo
     x = keras.layers.Dense(
         start * start * width, use_bias=False, kernel_initializer=dcgan_init(), name="project"
     )(z)
-    x = keras.layers.BatchNormalization(name="project_bn")(x)
+    x = BatchNormalization(name="project_bn")(x)
     x = keras.layers.ReLU()(x)
     x = keras.layers.Reshape((start, start, width))(x)
     for i in range(doublings - 1):
         width //= 2
         x = upsample(width, upsampling, name=f"up{i}")(x)
-        x = keras.layers.BatchNormalization(name=f"up{i}_bn")(x)
+        x = BatchNormalization(name=f"up{i}_bn")(x)
         x = keras.layers.ReLU()(x)
     x = upsample(image_shape[-1], upsampling, use_bias=True, name="to_image")(x)
     images = keras.layers.Activation("tanh", name="tanh")(x)
@@ -99,7 +99,7 @@ def dcgan_discriminator(image_shape, filters=64, batch_norm=True):
             name=f"down{i}",
         )(x)
         if batch_norm and i > 0:
-            x = keras.layers.BatchNormalization(name=f"down{i}_bn")(x)
+            x = BatchNormalization(name=f"down{i}_bn")(x)
         x = keras.layers.LeakyReLU(0.2)(x)
     x = keras.layers.Flatten()(x)
     score = keras.layers.Dense(1, kernel_initializer=dcgan_init(), name="score")(x)
