@@ -8,6 +8,8 @@ Example:
 >>> gan = kerasgan.models.DCGAN(image_shape=(28, 28, 1))  # doctest: +SKIP
 >>> gan.compile()                                        # doctest: +SKIP
 >>> gan.fit(kerasgan.data.load("fashion_mnist"), epochs=5)  # doctest: +SKIP
+>>> kerasgan.list_models()                               # doctest: +SKIP
+>>> images = kerasgan.sample("dcgan-fashion-mnist", 16, seed=0)  # doctest: +SKIP
 """
 
 import importlib
@@ -19,8 +21,14 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("callbacks", "data", "gan", "hub", "layers", "losses", "metrics", "models")
-_NAMES = {"GAN": "kerasgan.gan"}
+_SUBMODULES = ("callbacks", "data", "gan", "hub", "layers", "losses", "metrics", "models", "zoo")
+_NAMES = {
+    "GAN": "kerasgan.gan",
+    # The pretrained zoo; kerasgan.zoo imports Keras only when a model is built.
+    "list_models": "kerasgan.zoo",
+    "load": "kerasgan.zoo",
+    "sample": "kerasgan.zoo",
+}
 
 __all__ = sorted(_SUBMODULES + tuple(_NAMES))
 

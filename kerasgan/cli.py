@@ -9,7 +9,8 @@ DESCRIPTION = """\
 kerasgan: classic GANs as Keras 3 models.
 
 Train a GAN on a dataset, a folder of images or a .npz file, with a Keras
-progress bar, a sample grid and a .keras checkpoint after every epoch.
+progress bar, a sample grid and a .keras checkpoint after every epoch; list,
+sample and fine-tune the pretrained zoo.
 """
 
 EPILOG = """\
@@ -17,6 +18,10 @@ examples:
   kerasgan train dcgan --data fashion_mnist --epochs 5 --out runs/dcgan
   kerasgan train lsgan --data ~/pictures --image-size 64 --channels 3 --out runs/lsgan
   kerasgan train dcgan --data fashion_mnist --epochs 20 --out runs/dcgan --resume
+  kerasgan train dcgan-celeba --out runs/dcgan-celeba     # a zoo entry's recipe
+  kerasgan list
+  kerasgan sample dcgan-fashion-mnist -n 64 --seed 0 -o grid.png
+  kerasgan finetune dcgan-fashion-mnist --data ~/pictures --epochs 5 --out runs/mine
 
 Run `kerasgan COMMAND --help` for the options of a command.
 """
@@ -48,19 +53,24 @@ def build_parser():
 
     train = commands.add_parser(
         "train",
-        help="train a GAN family on a dataset",
-        description="Train a GAN family with model.fit. " + _family_help() + ".",
+        help="train a GAN family, or reproduce a zoo entry from its recipe",
+        description="Train a GAN family with model.fit. " + _family_help() + ". "
+        "A zoo name (see `kerasgan list`) trains that entry's architecture with its "
+        "recipe (data, epochs, batch size, loss, optimizers, seed); flags override it.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    train.add_argument("family", choices=sorted(FAMILIES), help="which GAN to train")
+    train.add_argument(
+        "family", help=f"a GAN family ({', '.join(sorted(FAMILIES))}) or a zoo name (kerasgan list)"
+    )
     train.add_argument(
         "--data",
-        required=True,
-        help="a tfds name (fashion_mnist, mnist, cifar10, celeb_a, ...), an image folder or a .npz file",
+        default=None,
+        help="a tfds name (fashion_mnist, mnist, cifar10, celeb_a, ...), an image folder or a .npz "
+        "file; required for a family, the recipe's for a zoo name",
     )
     train.add_argument("--out", required=True, help="run folder: samples/, gan.keras, log.csv")
-    train.add_argument("--epochs", type=int, default=5)
-    train.add_argument("--batch-size", type=int, default=64)
+    train.add_argument("--epochs", type=int, default=None, help="default: 5, or the zoo recipe's")
+    train.add_argument("--batch-size", type=int, default=None, help="default: 64, or the zoo recipe's")
     train.add_argument("--image-size", type=int, default=None, help="resize images to this side")
     train.add_argument("--channels", type=int, choices=(1, 3), default=None)
     train.add_argument("--latent-dim", type=int, default=None, help="default: the family's")
@@ -69,12 +79,58 @@ def build_parser():
     train.add_argument("--limit", type=int, default=None, help="use only the first N images")
     train.add_argument("--steps-per-epoch", type=int, default=None)
     train.add_argument("--samples", type=int, default=64, help="images in each sample grid")
-    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--seed", type=int, default=None, help="default: 0, or the zoo recipe's")
     train.add_argument("--jit", action="store_true", help="compile the train step with XLA")
     train.add_argument(
         "--resume", action="store_true", help="continue from the run folder's gan.keras"
     )
     train.set_defaults(handler=run_train)
+
+    listing = commands.add_parser(
+        "list",
+        help="list the pretrained zoo",
+        description="List the zoo's models: family, dataset, resolution, parameters of G/D, "
+        "headline metric, and whether the weights are available offline (shipped or cached).",
+    )
+    listing.set_defaults(handler=run_list)
+
+    sample = commands.add_parser(
+        "sample",
+        help="write a grid of samples from a zoo model",
+        description="Generate images from a pretrained zoo model and save them as one PNG grid.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    sample.add_argument("name", help="a zoo name (kerasgan list)")
+    sample.add_argument("-n", "--num", type=int, default=64, help="number of images")
+    sample.add_argument("--seed", type=int, default=0, help="same seed, same images")
+    sample.add_argument("-o", "--output", default="samples.png", help="PNG file to write")
+    sample.add_argument("--columns", type=int, default=None, help="images per row (default: square-ish)")
+    sample.add_argument("--revision", default=None, help="Hub commit to read instead of the pinned one")
+    sample.set_defaults(handler=run_sample)
+
+    finetune = commands.add_parser(
+        "finetune",
+        help="continue training a zoo model on your images",
+        description="Load a zoo GAN (generator and discriminator, compiled with its recipe), "
+        "read an image folder at the model's resolution and channels, and keep training "
+        "with a sample grid, a gan.keras checkpoint and log.csv after every epoch.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    finetune.add_argument("name", help="a zoo name (kerasgan list)")
+    finetune.add_argument("--data", required=True, help="an image folder (or a tfds name / .npz file)")
+    finetune.add_argument("--out", required=True, help="run folder: samples/, gan.keras, log.csv")
+    finetune.add_argument("--epochs", type=int, default=5)
+    finetune.add_argument("--batch-size", type=int, default=64)
+    finetune.add_argument("--limit", type=int, default=None, help="use only the first N images")
+    finetune.add_argument("--steps-per-epoch", type=int, default=None)
+    finetune.add_argument("--samples", type=int, default=64, help="images in each sample grid")
+    finetune.add_argument("--seed", type=int, default=0)
+    finetune.add_argument("--revision", default=None, help="Hub commit to read instead of the pinned one")
+    finetune.add_argument("--jit", action="store_true", help="compile the train step with XLA")
+    finetune.add_argument(
+        "--resume", action="store_true", help="continue from the run folder's gan.keras"
+    )
+    finetune.set_defaults(handler=run_finetune)
     return parser
 
 
@@ -86,25 +142,38 @@ def _epochs_done(out):
         return int(json.load(f)["epochs_done"])
 
 
-def run_train(args):
+def _zoo_names():
+    from kerasgan import zoo
+
+    return zoo.list_models()
+
+
+def _fit_run(args, out, build_gan, load_dataset, state):
+    """The shared `fit` loop of `train` and `finetune`.
+
+    Resumes from `out/gan.keras` when `args.resume` and it exists, else calls
+    `build_gan()`; trains `args.epochs` epochs of `load_dataset()` with a
+    SampleGrid, a ModelCheckpoint, a CSVLogger and `out/state.json`.
+
+    Args:
+        args: argparse.Namespace. Uses resume, epochs, steps_per_epoch,
+            samples and seed.
+        out: str. The run folder.
+        build_gan: callable. Returns a compiled GAN for a fresh run.
+        load_dataset: callable. Returns the tf.data.Dataset to train on.
+        state: dict. Extra fields written into state.json.
+    """
     import keras
 
-    from kerasgan import callbacks, data, models
+    from kerasgan import callbacks
 
-    out = os.path.expanduser(args.out)
     os.makedirs(out, exist_ok=True)
     checkpoint = os.path.join(out, "gan.keras")
-    class_name, compile_overrides, _ = FAMILIES[args.family]
-
-    dataset = data.load(
-        args.data,
-        image_size=args.image_size,
-        channels=args.channels,
-        batch_size=args.batch_size,
-        limit=args.limit,
-        seed=args.seed,
-    )
-    image_shape = tuple(dataset.element_spec.shape[1:])
+    dataset = load_dataset()
+    if int(dataset.cardinality()) == 0:
+        raise ValueError(
+            f"{args.data} gives no full batch of {args.batch_size} images; lower --batch-size."
+        )
 
     initial_epoch = 0
     if args.resume and os.path.exists(checkpoint):
@@ -112,26 +181,14 @@ def run_train(args):
         initial_epoch = _epochs_done(out)
         print(f"Resuming {checkpoint} after epoch {initial_epoch}.")
     else:
-        family = getattr(models, class_name)
-        kwargs = {"image_shape": image_shape, "seed": args.seed}
-        if args.latent_dim:
-            kwargs["latent_dim"] = args.latent_dim
-        gan = family(**kwargs)
-        compile_kwargs = dict(compile_overrides)
-        if args.loss:
-            compile_kwargs["loss"] = args.loss
-        if args.d_steps:
-            compile_kwargs["d_steps"] = args.d_steps
-        if args.jit:
-            compile_kwargs["jit_compile"] = True
-        gan.compile(**compile_kwargs)
+        gan = build_gan()
     if initial_epoch >= args.epochs:
         print(f"{out} has already trained {initial_epoch} epochs (--epochs {args.epochs}).")
         return 0
 
     def save_state(epoch, logs):
         with open(os.path.join(out, "state.json"), "w") as f:
-            json.dump({"epochs_done": epoch + 1, "family": args.family, "data": args.data}, f)
+            json.dump({"epochs_done": epoch + 1, **state, **_run_settings(args)}, f)
 
     gan.fit(
         dataset,
@@ -150,9 +207,194 @@ def run_train(args):
     return 0
 
 
+def run_train(args):
+    from kerasgan import data, models
+
+    out = os.path.expanduser(args.out)
+    if args.family in FAMILIES:
+        if args.data is None:
+            raise ValueError(f"training the family '{args.family}' needs --data.")
+        class_name, compile_overrides, _ = FAMILIES[args.family]
+        args.epochs = 5 if args.epochs is None else args.epochs
+        args.batch_size = 64 if args.batch_size is None else args.batch_size
+        args.seed = 0 if args.seed is None else args.seed
+        loaded = {}
+
+        def load_dataset():
+            loaded["dataset"] = data.load(
+                args.data,
+                image_size=args.image_size,
+                channels=args.channels,
+                batch_size=args.batch_size,
+                limit=args.limit,
+                seed=args.seed,
+            )
+            return loaded["dataset"]
+
+        def build_gan():
+            family = getattr(models, class_name)
+            image_shape = tuple(loaded["dataset"].element_spec.shape[1:])
+            kwargs = {"image_shape": image_shape, "seed": args.seed}
+            if args.latent_dim:
+                kwargs["latent_dim"] = args.latent_dim
+            gan = family(**kwargs)
+            compile_kwargs = dict(compile_overrides)
+            if args.loss:
+                compile_kwargs["loss"] = args.loss
+            if args.d_steps:
+                compile_kwargs["d_steps"] = args.d_steps
+            if args.jit:
+                compile_kwargs["jit_compile"] = True
+            gan.compile(**compile_kwargs)
+            return gan
+
+    else:
+        if args.family not in _zoo_names():
+            import difflib
+
+            names = sorted(FAMILIES) + _zoo_names()
+            close = difflib.get_close_matches(args.family, names, n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            raise ValueError(
+                f"'{args.family}' is neither a family ({', '.join(sorted(FAMILIES))}) nor a zoo "
+                f"model ({', '.join(_zoo_names())}).{hint}"
+            )
+        load_dataset, build_gan = _zoo_recipe_run(args)
+    return _fit_run(args, out, build_gan, load_dataset, {"family": args.family, "data": args.data})
+
+
+def _run_settings(args):
+    """The data settings of a run, recorded in state.json so a published run can be checked."""
+    return {"batch_size": args.batch_size, "limit": args.limit, "seed": args.seed,
+            "steps_per_epoch": args.steps_per_epoch}
+
+
+def _zoo_recipe_run(args):
+    """Fill `args` from a zoo entry's recipe (flags win); return (load_dataset, build_gan)."""
+    from kerasgan import data, zoo
+
+    entry = zoo.get_entry(args.family)
+    recipe = entry["recipe"]
+    for flag, key in (("data", "data"), ("epochs", "epochs"), ("batch_size", "batch_size"),
+                      ("limit", "limit"), ("seed", "seed")):
+        if getattr(args, flag) is None:
+            setattr(args, flag, recipe[key])
+    config = dict(entry["config"])
+    height, width, channels = entry["image_shape"]
+    if args.image_size or args.channels:
+        height = width = args.image_size or height
+        channels = args.channels or channels
+        config["image_shape"] = [height, width, channels]
+    if args.latent_dim:
+        config["latent_dim"] = args.latent_dim
+    entry = dict(entry, config=config)
+    print(
+        f"Training {args.family}: {entry['family']}({json.dumps(config)}) on {args.data}, "
+        f"{args.epochs} epochs of batch {args.batch_size}, loss {args.loss or recipe['loss']}."
+    )
+
+    def load_dataset():
+        return data.load(
+            args.data,
+            image_size=(height, width),
+            channels=channels,
+            batch_size=args.batch_size,
+            limit=args.limit,
+            seed=args.seed,
+        )
+
+    def build_gan():
+        gan = zoo.build(entry, seed=args.seed)
+        overrides = {}
+        if args.loss:
+            overrides["loss"] = args.loss
+        if args.d_steps:
+            overrides["d_steps"] = args.d_steps
+        if args.jit:
+            overrides["jit_compile"] = True
+        return zoo.compile_from_recipe(gan, recipe, **overrides)
+
+    return load_dataset, build_gan
+
+
+def _millions(count):
+    return f"{count / 1e6:.2f}M"
+
+
+def run_list(args):
+    from kerasgan import zoo
+
+    rows = [("name", "family", "dataset", "resolution", "params G/D", "metric", "offline")]
+    for name in zoo.list_models():
+        entry = zoo.get_entry(name)
+        gan = zoo.build(entry)
+        metric = entry["metrics"][0] if entry["metrics"] else None
+        rows.append(
+            (
+                name,
+                f"{entry['family']} ({entry['recipe']['family']})",
+                entry["dataset"],
+                "x".join(str(s) for s in entry["image_shape"]),
+                f"{_millions(gan.generator.count_params())}/{_millions(gan.discriminator.count_params())}",
+                f"{metric['name']} {metric['value']:g}" if metric else "-",
+                "yes" if zoo.available_offline(entry) else "no",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for i, row in enumerate(rows):
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        if i == 0:
+            print("  ".join("-" * width for width in widths))
+    return 0
+
+
+def run_sample(args):
+    from kerasgan import zoo
+    from kerasgan.images import save_grid
+
+    images = zoo.sample(args.name, args.num, seed=args.seed, revision=args.revision)
+    path = save_grid(images, os.path.expanduser(args.output), columns=args.columns)
+    print(f"Wrote {len(images)} samples of {args.name} (seed {args.seed}) to {path}.")
+    return 0
+
+
+def run_finetune(args):
+    from kerasgan import data, zoo
+
+    entry = zoo.get_entry(args.name)
+    height, width, channels = entry["image_shape"]
+
+    def load_dataset():
+        return data.load(
+            args.data,
+            image_size=(height, width),
+            channels=channels,
+            batch_size=args.batch_size,
+            limit=args.limit,
+            seed=args.seed,
+        )
+
+    def build_gan():
+        gan = zoo.load(args.name, revision=args.revision, part="gan")
+        if args.jit:
+            zoo.compile_from_recipe(gan, entry["recipe"], jit_compile=True)
+        return gan
+
+    state = {"family": entry["recipe"]["family"], "data": args.data, "finetuned_from": args.name}
+    return _fit_run(args, os.path.expanduser(args.out), build_gan, load_dataset, state)
+
+
+def _is_user_error(error):
+    """Errors whose message is the whole story: bad input, missing files, Hub trouble."""
+    if isinstance(error, (ValueError, FileNotFoundError, OSError)):
+        return True
+    hub = sys.modules.get("kerasgan.hub")
+    return hub is not None and isinstance(error, hub.HubError)
+
+
 def main(argv=None):
     # Quiet TensorFlow's C++ start-up chatter unless the user asked for it.
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
@@ -160,7 +402,9 @@ def main(argv=None):
         return 2
     try:
         return args.handler(args)
-    except (ValueError, FileNotFoundError, OSError) as error:
+    except Exception as error:  # noqa: BLE001 - user errors are printed, bugs re-raised
+        if not _is_user_error(error):
+            raise
         print(f"kerasgan {args.command}: error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

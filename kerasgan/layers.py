@@ -51,13 +51,14 @@ def upsample(filters, mode="transposed", kernel_size=4, use_bias=False, name=Non
     if mode == "resize":
         return keras.Sequential(
             [
-                keras.layers.UpSampling2D(2, interpolation="nearest"),
+                keras.layers.UpSampling2D(2, interpolation="nearest", name="upsample"),
                 keras.layers.Conv2D(
                     filters,
                     3,
                     padding="same",
                     use_bias=use_bias,
                     kernel_initializer=dcgan_init(),
+                    name="conv",
                 ),
             ],
             name=name,
