@@ -1,7 +1,7 @@
 """kerasgan: classic GANs as Keras 3 models, trained with `fit`, with a pretrained zoo.
 
-The public surface is loaded lazily: `import kerasgan` is cheap, and
-TensorFlow/Keras are imported the first time a name that needs them is used.
+`import kerasgan` registers the GAN families with Keras (so `.keras` files
+load); the data, Hub, metrics and zoo modules load on first use.
 
 Example:
 >>> import kerasgan
@@ -21,16 +21,25 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 __version__ = "0.1.0"
 
+# The GAN classes and layers are registered with Keras when their modules are
+# imported, so that `keras.saving.load_model("gan.keras")` works right after
+# `import kerasgan`. This imports Keras (and TensorFlow); data, hub, metrics
+# and zoo stay lazy.
+from kerasgan import gan as _gan  # noqa: E402
+from kerasgan import layers as _layers  # noqa: E402,F401
+from kerasgan import models as _models  # noqa: E402,F401
+
+GAN = _gan.GAN
+
 _SUBMODULES = ("callbacks", "data", "gan", "hub", "layers", "losses", "metrics", "models", "zoo")
 _NAMES = {
-    "GAN": "kerasgan.gan",
     # The pretrained zoo; kerasgan.zoo imports Keras only when a model is built.
     "list_models": "kerasgan.zoo",
     "load": "kerasgan.zoo",
     "sample": "kerasgan.zoo",
 }
 
-__all__ = sorted(_SUBMODULES + tuple(_NAMES))
+__all__ = sorted(_SUBMODULES + tuple(_NAMES) + ("GAN",))
 
 
 def __getattr__(name):

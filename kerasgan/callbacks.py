@@ -7,7 +7,7 @@ import numpy as np
 
 from kerasgan.images import save_grid
 
-__all__ = ["SampleGrid"]
+__all__ = ["FIDMonitor", "SampleGrid"]
 
 
 class SampleGrid(keras.callbacks.Callback):
@@ -47,3 +47,13 @@ class SampleGrid(keras.callbacks.Callback):
         images = self.model.generate_from(self._z)
         path = os.path.join(self.out_dir, f"epoch_{epoch + 1:03d}.png")
         self.paths.append(save_grid(images, path))
+
+
+def __getattr__(name):
+    # FIDMonitor lives with the metrics it computes; it is re-exported here so
+    # that all of kerasgan's callbacks sit in one namespace.
+    if name == "FIDMonitor":
+        from kerasgan.metrics.monitor import FIDMonitor
+
+        return FIDMonitor
+    raise AttributeError(f"module 'kerasgan.callbacks' has no attribute {name!r}")

@@ -45,3 +45,25 @@ def test_train_reports_bad_data_cleanly(tmp_path, capsys):
     empty.mkdir()
     assert cli.main(["train", "dcgan", "--data", str(empty), "--out", str(tmp_path / "r")]) == 1
     assert "error" in capsys.readouterr().err
+
+
+def test_evaluate_a_run_folder_with_the_fast_features(tmp_path, capsys):
+    data = tmp_path / "tiny.npz"
+    rng = np.random.default_rng(0)
+    np.savez(data, x=rng.integers(0, 256, (16, 28, 28, 1), dtype=np.uint8))
+    out = tmp_path / "run"
+    assert cli.main(["train", "gan", "--data", str(data), "--out", str(out), "--batch-size", "8",
+                     "--epochs", "1", "--samples", "4"]) == 0
+    capsys.readouterr()
+    results = tmp_path / "scores.json"
+    assert cli.main(["evaluate", str(out), "--data", str(data), "--split", "train", "--features", "fmnist",
+                     "-n", "32", "--metrics", "fid,pr", "--json", str(results)]) == 0
+    table = capsys.readouterr().out
+    assert "FID" in table and "Precision" in table
+    scores = json.loads(results.read_text())
+    assert scores["fid"] > 0 and 0 <= scores["precision"] <= 1
+
+
+def test_evaluate_missing_checkpoint_is_a_clear_error(tmp_path, capsys):
+    assert cli.main(["evaluate", str(tmp_path / "nothing.keras")]) == 1
+    assert "No such checkpoint" in capsys.readouterr().err

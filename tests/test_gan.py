@@ -184,3 +184,21 @@ def test_default_optimizers_are_the_dcgan_setting():
         assert float(opt.learning_rate) == pytest.approx(2e-4)
         assert float(opt.beta_1) == pytest.approx(0.5)
     assert gan.d_optimizer is not gan.g_optimizer
+
+
+def test_load_model_in_a_fresh_process_after_import_kerasgan(tmp_path):
+    """`import kerasgan` alone must register the families for keras.saving.load_model."""
+    import subprocess
+    import sys
+
+    gan = tiny_dcgan()
+    gan.compile()
+    gan.save(tmp_path / "gan.keras")
+    code = (
+        "import kerasgan, keras, sys; "
+        f"m = keras.saving.load_model({str(tmp_path / 'gan.keras')!r}); "
+        "print(type(m).__name__, m.compiled)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split()[-2:] == ["DCGAN", "True"]
