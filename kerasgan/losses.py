@@ -39,7 +39,9 @@ class AdversarialLoss:
 
     Subclasses set `name` and implement `discriminator_loss` and
     `generator_loss`. `to_probability` maps raw discriminator outputs to the
-    number reported as `d_real` / `d_fake` during training.
+    number reported as `d_real` / `d_fake` during training: the sigmoid for
+    the cross-entropy losses, the raw score for the least-squares, hinge and
+    Wasserstein losses, whose discriminators output no probability.
     """
 
     name = None
@@ -140,6 +142,10 @@ class Hinge(AdversarialLoss):
 
     name = "hinge"
 
+    def to_probability(self, logits):
+        # A hinge critic's score is not a probability: report the raw score.
+        return logits
+
     def discriminator_loss(self, real_logits, fake_logits):
         return ops.mean(ops.relu(1.0 - real_logits)) + ops.mean(
             ops.relu(1.0 + fake_logits)
@@ -161,6 +167,11 @@ class Wasserstein(AdversarialLoss):
     """
 
     name = "wasserstein"
+
+    def to_probability(self, logits):
+        # A critic's score is not a probability: report the raw score, so that
+        # d_real - d_fake reads as the critic's Wasserstein estimate.
+        return logits
 
     def discriminator_loss(self, real_logits, fake_logits):
         return ops.mean(fake_logits) - ops.mean(real_logits)

@@ -107,3 +107,10 @@ def test_get_rejects_unknown_names_with_the_choices():
 def test_docstring_examples_run():
     result = doctest.testmod(losses, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_reported_probabilities():
+    logits = as_logits([0.0, 3.0])
+    assert np.allclose(losses.get("non_saturating").to_probability(logits), [[0.5], [sigmoid(3.0)]])
+    for name in ("least_squares", "hinge", "wasserstein"):
+        assert np.allclose(losses.get(name).to_probability(logits), logits)
