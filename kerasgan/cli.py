@@ -227,7 +227,7 @@ def _fit_run(args, out, build_gan, load_dataset, state):
 
 
 def run_train(args):
-    from kerasgan import data, models
+    from kerasgan import models
 
     out = os.path.expanduser(args.out)
     if args.family in FAMILIES:
@@ -240,14 +240,7 @@ def run_train(args):
         loaded = {}
 
         def load_dataset():
-            loaded["dataset"] = data.load(
-                args.data,
-                image_size=args.image_size,
-                channels=args.channels,
-                batch_size=args.batch_size,
-                limit=args.limit,
-                seed=args.seed,
-            )
+            loaded["dataset"] = _load_data(args, args.image_size, args.channels)
             return loaded["dataset"]
 
         def build_gan():
@@ -282,6 +275,20 @@ def run_train(args):
     return _fit_run(args, out, build_gan, load_dataset, {"family": args.family, "data": args.data})
 
 
+def _load_data(args, image_size, channels):
+    """The run's training images: `--data` at the given size and channels, with the run's settings."""
+    from kerasgan import data
+
+    return data.load(
+        args.data,
+        image_size=image_size,
+        channels=channels,
+        batch_size=args.batch_size,
+        limit=args.limit,
+        seed=args.seed,
+    )
+
+
 def _run_settings(args):
     """The data settings of a run, recorded in state.json so a published run can be checked."""
     return {"batch_size": args.batch_size, "limit": args.limit, "seed": args.seed,
@@ -290,7 +297,7 @@ def _run_settings(args):
 
 def _zoo_recipe_run(args):
     """Fill `args` from a zoo entry's recipe (flags win); return (load_dataset, build_gan)."""
-    from kerasgan import data, zoo
+    from kerasgan import zoo
 
     entry = zoo.get_entry(args.family)
     recipe = entry["recipe"]
@@ -313,14 +320,7 @@ def _zoo_recipe_run(args):
     )
 
     def load_dataset():
-        return data.load(
-            args.data,
-            image_size=(height, width),
-            channels=channels,
-            batch_size=args.batch_size,
-            limit=args.limit,
-            seed=args.seed,
-        )
+        return _load_data(args, (height, width), channels)
 
     def build_gan():
         gan = zoo.build(entry, seed=args.seed)
@@ -378,20 +378,13 @@ def run_sample(args):
 
 
 def run_finetune(args):
-    from kerasgan import data, zoo
+    from kerasgan import zoo
 
     entry = zoo.get_entry(args.name)
     height, width, channels = entry["image_shape"]
 
     def load_dataset():
-        return data.load(
-            args.data,
-            image_size=(height, width),
-            channels=channels,
-            batch_size=args.batch_size,
-            limit=args.limit,
-            seed=args.seed,
-        )
+        return _load_data(args, (height, width), channels)
 
     def build_gan():
         gan = zoo.load(args.name, revision=args.revision, part="gan")
