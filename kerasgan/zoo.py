@@ -40,6 +40,8 @@ import os
 import re
 from pathlib import Path
 
+from kerasgan.weights import load_weights, save_weights
+
 __all__ = [
     "ZOO_DIR_ENV",
     "CONFIG_FORMAT",
@@ -521,87 +523,6 @@ def compile_from_recipe(gan, recipe, **overrides):
     kwargs.update(overrides)
     gan.compile(**kwargs)
     return gan
-
-
-# --------------------------------------------------------------------------- weights
-
-
-def save_weights(model, path, metadata=None):
-    """Write every variable of `model` to a safetensors file keyed by `v.path`.
-
-    Non-trainable variables (batch-norm moving statistics) are included.
-
-    Args:
-        model: keras.Model. A generator or discriminator.
-        path: str or PathLike. Output `.safetensors` file.
-        metadata: dict or None. Stored in the header as one JSON string under
-            "kerasgan" (safetensors orders several metadata keys at random,
-            and the file's sha256 must not change between identical exports).
-
-    Raises:
-        ValueError: two variables share a path.
-    """
-    import numpy as np
-    from safetensors.numpy import save_file
-
-    tensors = {}
-    for variable in model.weights:
-        if variable.path in tensors:
-            raise ValueError(f"{model.name} has two variables at path '{variable.path}'; name its layers.")
-        tensors[variable.path] = np.ascontiguousarray(np.asarray(variable.numpy()))
-    header = {"kerasgan": json.dumps(metadata, sort_keys=True)} if metadata else None
-    save_file(tensors, os.fspath(path), metadata=header)
-    # safetensors creates the file 0600; shipped weights must be readable like any package file.
-    os.chmod(path, 0o644)
-    return path
-
-
-def load_weights(model, path):
-    """Assign the arrays of a safetensors file to `model`'s variables by path.
-
-    Every variable of `model` must have its key with the same shape and dtype,
-    and the file must hold nothing else; otherwise nothing is assigned and a
-    ValueError lists every difference. Safetensors holds raw arrays only, so
-    nothing is unpickled or executed.
-
-    Args:
-        model: keras.Model. A built generator or discriminator.
-        path: str or PathLike. A `.safetensors` file written by `save_weights`.
-    """
-    from safetensors.numpy import load_file
-
-    try:
-        arrays = load_file(os.fspath(path))
-    except Exception as error:  # noqa: BLE001 - the format's own errors vary by version
-        raise ValueError(f"{path} is not a readable safetensors file: {error}") from None
-    missing, wrong = [], []
-    expected = {}
-    for variable in model.weights:
-        expected[variable.path] = variable
-        array = arrays.get(variable.path)
-        if array is None:
-            missing.append(variable.path)
-        elif tuple(array.shape) != tuple(variable.shape) or str(array.dtype) != str(variable.dtype):
-            wrong.append(
-                f"{variable.path}: file {array.dtype}{list(array.shape)}, model {variable.dtype}{list(variable.shape)}"
-            )
-    unexpected = sorted(set(arrays) - set(expected))
-    if missing or wrong or unexpected:
-        parts = []
-        if missing:
-            parts.append(f"missing keys {missing}")
-        if wrong:
-            parts.append(f"wrong shapes/dtypes {wrong}")
-        if unexpected:
-            parts.append(f"unexpected keys {unexpected}")
-        raise ValueError(
-            f"{os.path.basename(os.fspath(path))} does not fit the {model.name} being built: "
-            + "; ".join(parts)
-            + ". The weights belong to another architecture or kerasgan version."
-        )
-    for key, variable in expected.items():
-        variable.assign(arrays[key])
-    return model
 
 
 def _read_config_json(path, entry):

@@ -91,7 +91,7 @@ def load_fmnist_classifier(path=None):
     ((None, 128), (None, 10))
     """
     from kerasgan.hub import IntegrityError, sha256_file
-    from kerasgan.metrics.weights_io import load_weights
+    from kerasgan.weights import load_weights
 
     if path is None:
         path = WEIGHTS_PATH
@@ -141,7 +141,7 @@ def train_fmnist_classifier(output=None, epochs=8, batch_size=128, learning_rate
     import tensorflow as tf
 
     from kerasgan.data import load_arrays
-    from kerasgan.metrics.weights_io import save_weights
+    from kerasgan.weights import save_weights
 
     keras.utils.set_random_seed(seed)
     x_train, y_train = load_arrays("fashion_mnist", "train")

@@ -192,7 +192,7 @@ def fid_inception_v3(weights="default"):
     if weights == "default":
         weights = fid_inception_weights()
     if weights is not None:
-        from kerasgan.metrics.weights_io import load_weights
+        from kerasgan.weights import load_weights
 
         load_weights(model, weights)
     return model
@@ -333,7 +333,7 @@ def convert_torchscript(source, output=None):
     """
     import warnings
 
-    from kerasgan.metrics.weights_io import write_safetensors
+    from kerasgan.weights import write_safetensors
 
     arrays = torchscript_to_keras_arrays(_read_torchscript(source))
     expected = {v.path: tuple(v.shape) for v in fid_inception_v3(weights=None).weights}
