@@ -506,15 +506,18 @@ def fetch(
     probe_kwargs = _supported_kwargs(
         huggingface_hub.get_hf_file_metadata, timeout=etag_timeout, endpoint=endpoint, retry_on_errors=False
     )
-    try:
-        huggingface_hub.get_hf_file_metadata(url, token=token, **probe_kwargs)
-    except Exception as err:  # noqa: BLE001 - translated or re-raised below
+    def raise_translated(err, context):
         translated = _translate_lookup_error(err, repo_id, filename, revision)
         if translated is not None:
             raise translated from err
         if _is_unreachable(err):
-            raise unavailable(f"the Hub at {endpoint} could not be reached ({type(err).__name__}: {err})") from err
-        raise
+            raise unavailable(f"{context} ({type(err).__name__}: {err})") from err
+        raise err
+
+    try:
+        huggingface_hub.get_hf_file_metadata(url, token=token, **probe_kwargs)
+    except Exception as err:  # noqa: BLE001 - translated or re-raised
+        raise_translated(err, f"the Hub at {endpoint} could not be reached")
 
     def download(force_download: bool) -> str:
         try:
@@ -525,13 +528,8 @@ def fetch(
                 token=token,
                 force_download=force_download,
             )
-        except Exception as err:  # noqa: BLE001 - translated or re-raised below
-            translated = _translate_lookup_error(err, repo_id, filename, revision)
-            if translated is not None:
-                raise translated from err
-            if _is_unreachable(err):
-                raise unavailable(f"downloading from {endpoint} failed ({type(err).__name__}: {err})") from err
-            raise
+        except Exception as err:  # noqa: BLE001 - translated or re-raised
+            raise_translated(err, f"downloading from {endpoint} failed")
 
     # (3) Download, then verify; one clean retry on mismatch.
     path = download(force)

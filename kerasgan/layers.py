@@ -116,29 +116,20 @@ class BatchNormalization(keras.layers.BatchNormalization):
         beta = self.beta.value if self.center else tf.zeros((channels,))
         moving_mean = tf.cast(self.moving_mean.value, "float32")
         moving_variance = tf.cast(self.moving_variance.value, "float32")
-        if training and self.trainable:
-            # With exponential_avg_factor < 1 the kernel returns the updated
-            # moving statistics rather than the batch statistics.
-            y, mean, variance = tf.compat.v1.nn.fused_batch_norm(
-                x,
-                tf.cast(gamma, "float32"),
-                tf.cast(beta, "float32"),
-                mean=moving_mean,
-                variance=moving_variance,
-                epsilon=self.epsilon,
-                is_training=True,
-                exponential_avg_factor=1.0 - self.momentum,
-            )
+        training = bool(training and self.trainable)
+        # In training mode, with exponential_avg_factor < 1, the kernel returns
+        # the updated moving statistics rather than the batch statistics.
+        y, mean, variance = tf.compat.v1.nn.fused_batch_norm(
+            x,
+            tf.cast(gamma, "float32"),
+            tf.cast(beta, "float32"),
+            mean=moving_mean,
+            variance=moving_variance,
+            epsilon=self.epsilon,
+            is_training=training,
+            exponential_avg_factor=1.0 - self.momentum if training else 1.0,
+        )
+        if training:
             self.moving_mean.assign(tf.cast(mean, self.moving_mean.dtype))
             self.moving_variance.assign(tf.cast(variance, self.moving_variance.dtype))
-        else:
-            y, _, _ = tf.compat.v1.nn.fused_batch_norm(
-                x,
-                tf.cast(gamma, "float32"),
-                tf.cast(beta, "float32"),
-                mean=moving_mean,
-                variance=moving_variance,
-                epsilon=self.epsilon,
-                is_training=False,
-            )
         return tf.cast(y, inputs.dtype)
