@@ -154,6 +154,24 @@ class GAN(keras.Model):
     def call(self, z, training=False):
         return self.generator(z, training=training)
 
+    def run_generator(self, z, labels=None, training=False):
+        """Run the generator on latent vectors `z` (and, if conditional, `labels`).
+
+        The one place the training step and `generate_from` call the
+        generator. Unconditional models ignore `labels`; conditional
+        subclasses override this to feed `(z, labels)`.
+        """
+        return self.generator(z, training=training)
+
+    def score(self, images, labels=None, training=False):
+        """Return the discriminator's adversarial logits (batch, 1) on `images`.
+
+        The hook used by the default losses and the gradient penalties.
+        Conditional subclasses override it to feed `(images, labels)`;
+        multi-head discriminators to pick their real/fake head.
+        """
+        return self.discriminator(images, training=training)
+
     def sample_latent(self, batch_size, seed=None):
         """Draw z ~ N(0, I) of shape (batch_size, latent_dim).
 
@@ -183,12 +201,20 @@ class GAN(keras.Model):
         z = self.sample_latent(int(n), seed=int(seed))
         return self.generate_from(z, batch_size=batch_size)
 
-    def generate_from(self, z, batch_size=256):
-        """Run the generator on latent vectors `z` in inference mode; NumPy out."""
+    def generate_from(self, z, batch_size=256, labels=None):
+        """Run the generator on latent vectors `z` in inference mode; NumPy out.
+
+        `labels` (one per row of `z`) are passed on to `run_generator`;
+        unconditional models ignore them.
+        """
         z = ops.convert_to_tensor(z, dtype="float32")
         outputs = [
             ops.convert_to_numpy(
-                self.generator(z[i : i + batch_size], training=False)
+                self.run_generator(
+                    z[i : i + batch_size],
+                    None if labels is None else labels[i : i + batch_size],
+                    training=False,
+                )
             )
             for i in range(0, int(z.shape[0]), batch_size)
         ]
@@ -223,18 +249,23 @@ class GAN(keras.Model):
         Subclasses that add terms (class heads, penalties) override this.
         Called inside the discriminator's gradient tape.
         """
-        real_logits = self.discriminator(real, training=True)
-        fake_logits = self.discriminator(fake, training=True)
+        real_logits = self.score(real, labels, training=True)
+        fake_logits = self.score(fake, labels, training=True)
         loss = self.loss_fn.discriminator_loss(real_logits, fake_logits)
+        return loss + self.penalties(real, fake, labels), real_logits, fake_logits
+
+    def penalties(self, real, fake, labels=None):
+        """The enabled gradient penalties (WGAN-GP, R1), weighted; 0.0 when none."""
+        loss = 0.0
         if self.gp_weight > 0:
-            loss = loss + self.gp_weight * self._gradient_penalty(real, fake)
+            loss = loss + self.gp_weight * self._gradient_penalty(real, fake, labels)
         if self.r1_weight > 0:
-            loss = loss + 0.5 * self.r1_weight * self._r1_penalty(real)
-        return loss, real_logits, fake_logits
+            loss = loss + 0.5 * self.r1_weight * self._r1_penalty(real, labels)
+        return loss
 
     def generator_loss(self, fake, labels=None):
         """The generator's loss on `fake`. Called inside the generator's tape."""
-        return self.loss_fn.generator_loss(self.discriminator(fake, training=True))
+        return self.loss_fn.generator_loss(self.score(fake, labels, training=True))
 
     def train_step(self, data):
         if self.loss_fn is None:
@@ -250,7 +281,7 @@ class GAN(keras.Model):
             z = self.sample_latent(batch_size)
             g_tape = tf.GradientTape()
             with g_tape:
-                fake = self.generator(z, training=True)
+                fake = self.run_generator(z, labels, training=True)
             with tf.GradientTape() as d_tape:
                 d_loss, real_logits, fake_logits = self.discriminator_loss(
                     real, ops.stop_gradient(fake), labels
@@ -279,20 +310,20 @@ class GAN(keras.Model):
         shape = (ops.shape(real)[0],) + (1,) * (len(real.shape) - 1)
         return keras.random.uniform(shape, seed=self.seed_generator)
 
-    def _gradient_penalty(self, real, fake):
+    def _gradient_penalty(self, real, fake, labels=None):
         tf = _tf()
         alpha = self._interpolation_weights(real)
         mixed = alpha * real + (1.0 - alpha) * fake
         with tf.GradientTape() as tape:
             tape.watch(mixed)
-            scores = self.discriminator(mixed, training=True)
+            scores = self.score(mixed, labels, training=True)
         return losses_lib.gradient_penalty(tape.gradient(scores, mixed))
 
-    def _r1_penalty(self, real):
+    def _r1_penalty(self, real, labels=None):
         tf = _tf()
         with tf.GradientTape() as tape:
             tape.watch(real)
-            scores = self.discriminator(real, training=True)
+            scores = self.score(real, labels, training=True)
         return losses_lib.r1_penalty(tape.gradient(scores, real))
 
     # ------------------------------------------------------------------ #
