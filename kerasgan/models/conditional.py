@@ -135,6 +135,18 @@ def masked_class_cross_entropy(labels, class_logits):
     return ops.sum(per_example * mask) / ops.maximum(ops.sum(mask), 1.0)
 
 
+def _check_classes(num_classes, class_names):
+    """Validate the class count and optional names; return (int, list of str or None)."""
+    num_classes = int(num_classes)
+    if num_classes < 1:
+        raise ValueError(f"num_classes must be >= 1, got {num_classes}.")
+    if class_names is not None:
+        class_names = [str(n) for n in class_names]
+        if len(class_names) != num_classes:
+            raise ValueError(f"class_names has {len(class_names)} names for {num_classes} classes.")
+    return num_classes, class_names
+
+
 @keras.saving.register_keras_serializable(package="kerasgan")
 class ConditionalGAN(GAN):
     """Conditional GAN (Mirza & Osindero 2014) with DCGAN bodies.
@@ -175,15 +187,7 @@ class ConditionalGAN(GAN):
         **kwargs,
     ):
         image_shape = tuple(int(s) for s in image_shape)
-        num_classes = int(num_classes)
-        if num_classes < 1:
-            raise ValueError(f"num_classes must be >= 1, got {num_classes}.")
-        if class_names is not None:
-            class_names = [str(n) for n in class_names]
-            if len(class_names) != num_classes:
-                raise ValueError(
-                    f"class_names has {len(class_names)} names for {num_classes} classes."
-                )
+        num_classes, class_names = _check_classes(num_classes, class_names)
         super().__init__(
             conditional_generator(image_shape, num_classes, latent_dim, filters, embedding_dim),
             self._build_discriminator(image_shape, num_classes, filters),
@@ -410,15 +414,7 @@ class SemiSupervisedGAN(GAN):
         **kwargs,
     ):
         image_shape = tuple(int(s) for s in image_shape)
-        num_classes = int(num_classes)
-        if num_classes < 1:
-            raise ValueError(f"num_classes must be >= 1, got {num_classes}.")
-        if class_names is not None:
-            class_names = [str(n) for n in class_names]
-            if len(class_names) != num_classes:
-                raise ValueError(
-                    f"class_names has {len(class_names)} names for {num_classes} classes."
-                )
+        num_classes, class_names = _check_classes(num_classes, class_names)
         if supervised_weight < 0:
             raise ValueError(f"supervised_weight must be >= 0, got {supervised_weight}.")
         super().__init__(
