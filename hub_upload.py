@@ -127,7 +127,7 @@ def gan_from_run(path, entry):
         if state.get("data") not in (None, entry["recipe"]["data"]):
             mismatches.append(f"data: run {state.get('data')!r}, recipe {entry['recipe']['data']!r}")
         # Recorded by `kerasgan train` since the zoo landed; older runs lack them.
-        for key in ("batch_size", "limit", "seed"):
+        for key in ("batch_size", "limit", "seed", "labels_per_class"):
             if key in state and state[key] != entry["recipe"][key]:
                 mismatches.append(f"{key}: run {state[key]!r}, recipe {entry['recipe'][key]!r}")
         if state.get("steps_per_epoch") is not None:

@@ -18,9 +18,12 @@ examples:
   kerasgan train dcgan --data fashion_mnist --epochs 5 --out runs/dcgan
   kerasgan train lsgan --data ~/pictures --image-size 64 --channels 3 --out runs/lsgan
   kerasgan train dcgan --data fashion_mnist --epochs 20 --out runs/dcgan --resume
+  kerasgan train acgan --data fashion_mnist --epochs 10 --out runs/acgan
+  kerasgan train sgan --data fashion_mnist --labels-per-class 10 --out runs/sgan
   kerasgan train dcgan-celeba --out runs/dcgan-celeba     # a zoo entry's recipe
   kerasgan list
   kerasgan sample dcgan-fashion-mnist -n 64 --seed 0 -o grid.png
+  kerasgan sample acgan-fashion-mnist --label Sneaker -n 64 -o sneakers.png
   kerasgan finetune dcgan-fashion-mnist --data ~/pictures --epochs 5 --out runs/mine
 
 Run `kerasgan COMMAND --help` for the options of a command.
@@ -32,6 +35,10 @@ FAMILIES = {
     "dcgan": ("DCGAN", {}, "DCGAN, Radford et al. 2016"),
     "lsgan": ("DCGAN", {"loss": "least_squares"}, "DCGAN trained with the least-squares loss"),
     "wgan-gp": ("WGANGP", {}, "Wasserstein GAN with gradient penalty"),
+    "cgan": ("ConditionalGAN", {}, "class-conditional GAN, Mirza & Osindero 2014 (needs labels)"),
+    "acgan": ("ACGAN", {}, "auxiliary-classifier GAN, Odena et al. 2017 (needs labels)"),
+    "sgan": ("SemiSupervisedGAN", {}, "K+1-class semi-supervised GAN, Salimans et al. 2016 "
+             "(labels; --labels-per-class N keeps N labels per class)"),
 }
 
 
@@ -77,6 +84,20 @@ def build_parser():
     train.add_argument("--loss", default=None, help="override the family's adversarial loss")
     train.add_argument("--d-steps", type=int, default=None, help="discriminator steps per generator step")
     train.add_argument("--limit", type=int, default=None, help="use only the first N images")
+    train.add_argument(
+        "--labels-per-class",
+        type=int,
+        default=None,
+        help="sgan: keep the labels of N images per class (fixed by --seed), the rest unlabelled; "
+        "default: every label, or the zoo recipe's",
+    )
+    train.add_argument(
+        "--num-classes",
+        type=int,
+        default=None,
+        help="cgan/acgan/sgan: number of classes, when the data has no class names "
+        "(Fashion-MNIST, MNIST and class folders have)",
+    )
     train.add_argument("--steps-per-epoch", type=int, default=None)
     train.add_argument("--samples", type=int, default=64, help="images in each sample grid")
     train.add_argument("--seed", type=int, default=None, help="default: 0, or the zoo recipe's")
@@ -104,6 +125,12 @@ def build_parser():
     sample.add_argument("-n", "--num", type=int, default=64, help="number of images")
     sample.add_argument("--seed", type=int, default=0, help="same seed, same images")
     sample.add_argument("-o", "--output", default="samples.png", help="PNG file to write")
+    sample.add_argument(
+        "--label",
+        default=None,
+        help="conditional models: draw only this class, by index (7) or name (Sneaker); "
+        "default: one column per class",
+    )
     sample.add_argument("--columns", type=int, default=None, help="images per row (default: square-ish)")
     sample.add_argument("--revision", default=None, help="Hub commit to read instead of the pinned one")
     sample.set_defaults(handler=run_sample)
@@ -144,7 +171,12 @@ def build_parser():
     evaluate.add_argument("model", help="a zoo name, a .keras file, or a run folder holding gan.keras")
     evaluate.add_argument("--data", default="fashion_mnist", help="real images: tfds name, folder or .npz")
     evaluate.add_argument("--split", default="test", help="split of a named dataset")
-    evaluate.add_argument("--metrics", default="fid,kid,is,pr", help="comma-separated: fid, kid, is, pr")
+    evaluate.add_argument(
+        "--metrics",
+        default="fid,kid,is,pr",
+        help="comma-separated: fid, kid, is, pr, accuracy (conditional models: the fraction of "
+        "n // K images per class that the bundled Fashion-MNIST classifier assigns to their class)",
+    )
     evaluate.add_argument("-n", "--num", type=int, default=10000, help="generated images")
     evaluate.add_argument("--features", choices=("inception", "fmnist"), default="inception")
     evaluate.add_argument("--seed", type=int, default=0)
@@ -234,21 +266,26 @@ def run_train(args):
         if args.data is None:
             raise ValueError(f"training the family '{args.family}' needs --data.")
         class_name, compile_overrides, _ = FAMILIES[args.family]
+        family = getattr(models, class_name)
+        _check_label_flags(args, family)
         args.epochs = 5 if args.epochs is None else args.epochs
         args.batch_size = 64 if args.batch_size is None else args.batch_size
         args.seed = 0 if args.seed is None else args.seed
         loaded = {}
 
         def load_dataset():
-            loaded["dataset"] = _load_data(args, args.image_size, args.channels)
+            loaded["dataset"] = _load_data(args, args.image_size, args.channels, family.uses_labels)
             return loaded["dataset"]
 
         def build_gan():
-            family = getattr(models, class_name)
-            image_shape = tuple(loaded["dataset"].element_spec.shape[1:])
-            kwargs = {"image_shape": image_shape, "seed": args.seed}
+            spec = loaded["dataset"].element_spec
+            while isinstance(spec, tuple):  # (images, labels) or ((images, labels), images)
+                spec = spec[0]
+            kwargs = {"image_shape": tuple(spec.shape[1:]), "seed": args.seed}
             if args.latent_dim:
                 kwargs["latent_dim"] = args.latent_dim
+            if family.uses_labels:
+                kwargs.update(_class_arguments(args))
             gan = family(**kwargs)
             compile_kwargs = dict(compile_overrides)
             if args.loss:
@@ -275,10 +312,59 @@ def run_train(args):
     return _fit_run(args, out, build_gan, load_dataset, {"family": args.family, "data": args.data})
 
 
-def _load_data(args, image_size, channels):
-    """The run's training images: `--data` at the given size and channels, with the run's settings."""
+def _check_label_flags(args, family):
+    """Refuse label flags a family cannot use, rather than silently ignoring them."""
+    if not family.uses_labels:
+        for flag in ("labels_per_class", "num_classes"):
+            if getattr(args, flag, None) is not None:
+                raise ValueError(
+                    f"--{flag.replace('_', '-')} is for the labelled families (cgan, acgan, sgan); "
+                    f"{family.__name__} trains on images alone."
+                )
+    elif args.labels_per_class is not None and family.__name__ != "SemiSupervisedGAN":
+        raise ValueError(
+            "--labels-per-class is for sgan: cgan and acgan need a label for every image."
+        )
+
+
+def _class_arguments(args):
+    """num_classes and class_names of a labelled family, from --num-classes or the data's class names."""
     from kerasgan import data
 
+    names = data.class_names(args.data)
+    if args.num_classes is not None:
+        if names is not None and len(names) != args.num_classes:
+            raise ValueError(
+                f"--num-classes {args.num_classes}, but {args.data} has {len(names)} classes: {names}."
+            )
+        return {"num_classes": args.num_classes, "class_names": names}
+    if names is None:
+        raise ValueError(
+            f"{args.data} has no class names to count; pass --num-classes K "
+            "(labels must be integers in [0, K))."
+        )
+    return {"num_classes": len(names), "class_names": names}
+
+
+def _load_data(args, image_size, channels, labelled=False):
+    """The run's training data: `--data` at the given size and channels, with the run's settings.
+
+    Labelled families get `(images, labels)` batches, or with
+    `--labels-per-class` the semi-supervised two-stream dataset.
+    """
+    from kerasgan import data
+
+    per_class = getattr(args, "labels_per_class", None)
+    if labelled and per_class is not None:
+        return data.semi_supervised(
+            args.data,
+            labels_per_class=per_class,
+            batch_size=args.batch_size,
+            image_size=image_size,
+            channels=channels,
+            seed=args.seed,
+            limit=args.limit,
+        )
     return data.load(
         args.data,
         image_size=image_size,
@@ -286,13 +372,15 @@ def _load_data(args, image_size, channels):
         batch_size=args.batch_size,
         limit=args.limit,
         seed=args.seed,
+        labels=labelled,
     )
 
 
 def _run_settings(args):
     """The data settings of a run, recorded in state.json so a published run can be checked."""
     return {"batch_size": args.batch_size, "limit": args.limit, "seed": args.seed,
-            "steps_per_epoch": args.steps_per_epoch}
+            "steps_per_epoch": args.steps_per_epoch,
+            "labels_per_class": getattr(args, "labels_per_class", None)}
 
 
 def _zoo_recipe_run(args):
@@ -301,8 +389,15 @@ def _zoo_recipe_run(args):
 
     entry = zoo.get_entry(args.family)
     recipe = entry["recipe"]
+    family = zoo.family_class(entry["family"])
+    _check_label_flags(args, family)
+    if args.num_classes is not None:
+        raise ValueError(
+            f"--num-classes cannot change a zoo entry's classes ({args.family} has "
+            f"{entry['config']['num_classes']}); train the family instead."
+        )
     for flag, key in (("data", "data"), ("epochs", "epochs"), ("batch_size", "batch_size"),
-                      ("limit", "limit"), ("seed", "seed")):
+                      ("limit", "limit"), ("seed", "seed"), ("labels_per_class", "labels_per_class")):
         if getattr(args, flag) is None:
             setattr(args, flag, recipe[key])
     config = dict(entry["config"])
@@ -320,7 +415,7 @@ def _zoo_recipe_run(args):
     )
 
     def load_dataset():
-        return _load_data(args, (height, width), channels)
+        return _load_data(args, (height, width), channels, family.uses_labels)
 
     def build_gan():
         gan = zoo.build(entry, seed=args.seed)
@@ -371,9 +466,19 @@ def run_sample(args):
     from kerasgan import zoo
     from kerasgan.images import save_grid
 
-    images = zoo.sample(args.name, args.num, seed=args.seed, revision=args.revision)
-    path = save_grid(images, os.path.expanduser(args.output), columns=args.columns)
-    print(f"Wrote {len(images)} samples of {args.name} (seed {args.seed}) to {path}.")
+    label = args.label
+    if label is not None and label.lstrip("-").isdigit():
+        label = int(label)
+    images = zoo.sample(args.name, args.num, seed=args.seed, labels=label, revision=args.revision)
+    columns = args.columns
+    entry = zoo.get_entry(args.name)
+    classes = entry["config"].get("num_classes")
+    conditional = hasattr(zoo.family_class(entry["family"]), "resolve_labels")
+    if columns is None and conditional and label is None and args.num >= classes:
+        columns = classes  # labels cycle through the classes: one column per class
+    path = save_grid(images, os.path.expanduser(args.output), columns=columns)
+    which = "" if label is None else f" of class {args.label}"
+    print(f"Wrote {len(images)} samples{which} of {args.name} (seed {args.seed}) to {path}.")
     return 0
 
 
@@ -382,9 +487,10 @@ def run_finetune(args):
 
     entry = zoo.get_entry(args.name)
     height, width, channels = entry["image_shape"]
+    labelled = zoo.family_class(entry["family"]).uses_labels
 
     def load_dataset():
-        return _load_data(args, (height, width), channels)
+        return _load_data(args, (height, width), channels, labelled)
 
     def build_gan():
         gan = zoo.load(args.name, revision=args.revision, part="gan")
@@ -410,7 +516,9 @@ def _load_for_evaluation(model):
         return keras.saving.load_model(path)
     from kerasgan import zoo
 
-    return zoo.load(model)
+    # A conditional generator needs its labels: load the GAN, whose generate() cycles the classes.
+    conditional = hasattr(zoo.family_class(zoo.get_entry(model)["family"]), "resolve_labels")
+    return zoo.load(model, part="gan" if conditional else "generator")
 
 
 def run_evaluate(args):

@@ -29,7 +29,9 @@ import numpy as np
 import tensorflow as tf
 
 __all__ = [
+    "CLASS_NAMES",
     "DatasetUnavailableError",
+    "class_names",
     "IMAGE_EXTENSIONS",
     "folder_class_names",
     "gaussian_1d",
@@ -40,7 +42,9 @@ __all__ = [
     "load_idx",
     "local_data_dirs",
     "ring",
+    "labelled_subset",
     "ring_modes",
+    "semi_supervised",
 ]
 
 #: File name endings (lower case) that `load` reads from an image folder.
@@ -77,6 +81,15 @@ _IDX_DTYPES = {
 }
 
 _DEFAULT_SHUFFLE_BUFFER = 10_000
+
+#: Class names of the labelled datasets kerasgan reads locally, in label order.
+CLASS_NAMES = {
+    "fashion_mnist": (
+        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+        "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+    ),
+    "mnist": tuple(str(digit) for digit in range(10)),
+}
 
 
 class DatasetUnavailableError(FileNotFoundError):
@@ -233,6 +246,114 @@ def load(
 
 
 # ----------------------------------------------------------------------------
+# Public API: semi-supervised streams.
+# ----------------------------------------------------------------------------
+
+
+def labelled_subset(labels, per_class, seed=0):
+    """Pick `per_class` examples of every class: the labelled set of a semi-supervised run.
+
+    Drawn without replacement with a fixed seed, so the same seed gives the
+    same labelled images on every machine.
+
+    Args:
+        labels: 1-D integer array. The label of every training example.
+        per_class: int. Examples kept per class.
+        seed: int. Seed of the draw.
+
+    Returns:
+        np.ndarray. Sorted int64 indices into `labels`, `per_class` per class.
+
+    Raises:
+        ValueError: a class has fewer than `per_class` examples.
+
+    Example:
+        >>> labelled_subset(np.array([0, 1, 0, 1, 0, 1]), 2, seed=0).shape
+        (4,)
+    """
+    _check_positive_int("per_class", per_class)
+    labels = np.asarray(labels).reshape(-1)
+    rng = np.random.default_rng(seed)
+    chosen = []
+    for label in np.unique(labels):
+        members = np.flatnonzero(labels == label)
+        if len(members) < per_class:
+            raise ValueError(
+                f"Class {label} has {len(members)} examples, fewer than per_class={per_class}."
+            )
+        chosen.append(rng.choice(members, size=per_class, replace=False))
+    return np.sort(np.concatenate(chosen))
+
+
+def semi_supervised(
+    source,
+    labels_per_class,
+    batch_size=64,
+    labelled_batch_size=None,
+    image_size=None,
+    channels=None,
+    split="train",
+    seed=0,
+    limit=None,
+):
+    """A labelled and an unlabelled stream, zipped, for `SemiSupervisedGAN.fit`.
+
+    Keeps the labels of `labels_per_class` images of every class (chosen with
+    `labelled_subset(labels, labels_per_class, seed)`) and treats the rest of
+    the split as unlabelled. Each element is
+    `((labelled_images, labels), unlabelled_images)`: the labelled images are
+    reshuffled and repeat for as long as the unlabelled stream lasts, so an
+    epoch is one pass over the unlabelled images and every batch carries
+    labels, however few there are.
+
+    Args:
+        source: anything `load(source, labels=True)` reads: a dataset name,
+            a folder with one sub-folder per class, a .npz file, or a tuple
+            `(images, labels)` of arrays. It is read into memory once.
+        labels_per_class: int. Labelled images kept per class.
+        batch_size: int. Unlabelled images per batch.
+        labelled_batch_size: int or None. Labelled images per batch (default:
+            `batch_size`).
+        image_size, channels, split, limit: as in `load`.
+        seed: int. Seed of the labelled draw and of the shuffling.
+
+    Returns:
+        tf.data.Dataset. Elements `((labelled, labels), unlabelled)`: float32
+        images in [-1, 1] and int32 labels.
+
+    Example:
+        >>> ds = semi_supervised("fashion_mnist", labels_per_class=10, seed=0)
+        >>> (labelled, labels), unlabelled = next(iter(ds))
+        >>> gan.fit(ds, epochs=10)  # doctest: +SKIP
+    """
+    _check_positive_int("labels_per_class", labels_per_class)
+    _check_positive_int("batch_size", batch_size)
+    labelled_batch_size = batch_size if labelled_batch_size is None else labelled_batch_size
+    _check_positive_int("labelled_batch_size", labelled_batch_size)
+    images, labels = _read_labelled(source, split, image_size, channels, limit)
+    keep = labelled_subset(labels, labels_per_class, seed=seed)
+    rest = np.ones(len(labels), bool)
+    rest[keep] = False
+    common = dict(image_size=None, channels=None, shuffle=True, seed=seed, cache=True,
+                  drop_remainder=True, shuffle_buffer=None)
+    labelled = _from_arrays(images[keep], labels[keep], True, None, repeat=True,
+                            batch_size=labelled_batch_size, **common)
+    unlabelled = _from_arrays(images[rest], None, False, None, batch_size=batch_size, **common)
+    return tf.data.Dataset.zip((labelled, unlabelled))
+
+
+def _read_labelled(source, split, image_size, channels, limit):
+    """Every image and label of `source` as (uint8 (N, H, W, C), int32 (N,)) arrays."""
+    ds = load(source, image_size=image_size, channels=channels, batch_size=4096, split=split,
+              labels=True, shuffle=False, limit=limit, cache=False, drop_remainder=False)
+    images, labels = [], []
+    for x, y in ds.as_numpy_iterator():
+        images.append(np.round((x + 1.0) * 127.5).astype(np.uint8))
+        labels.append(y)
+    return np.concatenate(images), np.concatenate(labels).astype(np.int32)
+
+
+# ----------------------------------------------------------------------------
 # Public API: local Fashion-MNIST / MNIST files.
 # ----------------------------------------------------------------------------
 
@@ -350,6 +471,38 @@ def load_arrays(name, split="train"):
 # ----------------------------------------------------------------------------
 # Public API: image folders.
 # ----------------------------------------------------------------------------
+
+
+def class_names(source):
+    """The class names of a labelled source, in label order, or None when unknown.
+
+    Fashion-MNIST and MNIST have fixed names; an image folder's classes are
+    its sub-folders (`folder_class_names`); a prepared TensorFlow Datasets
+    dataset gives its `label` feature's names. Arrays and .npz files carry
+    no names.
+
+    Example:
+        >>> class_names("fashion_mnist")[7]
+        'Sneaker'
+    """
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source).expanduser()
+        if path.is_dir():
+            return folder_class_names(path)
+        if path.exists():
+            return None
+        local = _local_name(str(source))
+        if local is not None:
+            return list(CLASS_NAMES[local])
+        try:
+            import tensorflow_datasets as tfds
+
+            builder = tfds.builder(str(source))
+            if builder.is_prepared():
+                return list(builder.info.features["label"].names)
+        except Exception:  # noqa: BLE001 - unknown, unprepared or label-less: no names
+            pass
+    return None
 
 
 def folder_class_names(path):
@@ -526,8 +679,9 @@ def _pipeline(
     drop_remainder,
     shuffle_buffer,
     pre_crop=None,
+    repeat=False,
 ):
-    """Resize, cache, shuffle, batch, scale and prefetch a dataset of images.
+    """Resize, cache, shuffle, (repeat,) batch, scale and prefetch a dataset of images.
 
     `ds` yields single images (or (image, label) pairs) that are either uint8
     in [0, 255] or float32 already in [-1, 1]. Per-example work keeps uint8
@@ -574,6 +728,8 @@ def _pipeline(
         ds = ds.cache(cache)
     if shuffle:
         ds = ds.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
+    if repeat:
+        ds = ds.repeat()
     ds = ds.batch(batch_size, drop_remainder=drop_remainder)
 
     def scale(image):
@@ -637,7 +793,7 @@ def _from_arrays(images, label_array, want_labels, limit, *, shuffle_buffer, **p
     count = len(images)
     if count == 0:
         raise ValueError("The source holds no images.")
-    if pipeline["drop_remainder"] and count < pipeline["batch_size"]:
+    if pipeline["drop_remainder"] and count < pipeline["batch_size"] and not pipeline.get("repeat"):
         raise ValueError(
             f"Only {count} images but batch_size={pipeline['batch_size']}: with "
             "drop_remainder=True no batch would be produced. Lower batch_size or "

@@ -59,6 +59,9 @@ class GAN(keras.Model):
     (2, 4)
     """
 
+    #: Whether `fit` needs labelled batches (the conditional and semi-supervised families).
+    uses_labels = False
+
     def __init__(self, generator, discriminator, latent_dim, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.generator = generator
@@ -263,8 +266,12 @@ class GAN(keras.Model):
             loss = loss + 0.5 * self.r1_weight * self._r1_penalty(real, labels)
         return loss
 
-    def generator_loss(self, fake, labels=None):
-        """The generator's loss on `fake`. Called inside the generator's tape."""
+    def generator_loss(self, fake, labels=None, real=None):
+        """The generator's loss on `fake`. Called inside the generator's tape.
+
+        `real` is the step's real batch, for objectives that compare with it
+        (feature matching); the adversarial losses ignore it.
+        """
         return self.loss_fn.generator_loss(self.score(fake, labels, training=True))
 
     def train_step(self, data):
@@ -292,7 +299,7 @@ class GAN(keras.Model):
         # Re-enter the tape that recorded the last generator forward pass so
         # the generator's gradient flows through it without recomputing it.
         with g_tape:
-            g_loss = self.generator_loss(fake, labels)
+            g_loss = self.generator_loss(fake, labels, real=real)
         g_grads = g_tape.gradient(g_loss, g_vars)
         self.g_optimizer.apply_gradients(zip(g_grads, g_vars))
 

@@ -101,7 +101,7 @@ _REQUIRED = object()
 ENTRY_FIELDS = {
     "name": "str. kebab-case <family>-<dataset>[-<variant>]; equals the folder name",
     "description": "str. One line.",
-    "family": "str. A GAN class registered in kerasgan.models: VanillaGAN, DCGAN, WGANGP, ...",
+    "family": "str. A GAN class registered in kerasgan.models: VanillaGAN, DCGAN, WGANGP, ACGAN, ...",
     "config": "dict. The family's constructor arguments (its get_config() architecture).",
     "dataset": "str. What it was trained on, e.g. the tfds name 'fashion_mnist'.",
     "image_shape": "[H, W, C]. The generator's output shape; C is 1 or 3.",
@@ -118,8 +118,8 @@ _ADAM = {"name": "adam", "learning_rate": 2e-4, "beta_1": 0.5, "beta_2": 0.999}
 
 #: entry["recipe"]: field -> (default, allowed values). _REQUIRED has no default.
 RECIPE_FIELDS = {
-    # `kerasgan train` family name: "gan", "dcgan", "lsgan", "wgan-gp".
-    "family": (_REQUIRED, "a `kerasgan train` family: gan, dcgan, lsgan, wgan-gp"),
+    # `kerasgan train` family name: "gan", "dcgan", "lsgan", "wgan-gp", "cgan", "acgan", "sgan".
+    "family": (_REQUIRED, "a `kerasgan train` family: gan, dcgan, lsgan, wgan-gp, cgan, acgan, sgan"),
     # Anything kerasgan.data.load takes: a tfds name, an image folder, a .npz file.
     "data": (_REQUIRED, "a tfds name, an image folder or a .npz file"),
     "epochs": (_REQUIRED, "int >= 1"),
@@ -135,6 +135,8 @@ RECIPE_FIELDS = {
     "d_optimizer": (_ADAM, "an optimizer dict"),
     "g_optimizer": (_ADAM, "an optimizer dict"),
     "seed": (0, "int: data order, training noise and sample-grid seed"),
+    # Semi-supervised runs: labels kept per class (kerasgan.data.semi_supervised); null = all.
+    "labels_per_class": (None, "int >= 1 or null"),
 }
 
 #: Optimizer dicts: name -> (keras class name, allowed arguments besides learning_rate).
@@ -214,8 +216,9 @@ def _check_recipe(recipe, problems):
     for key in ("epochs", "batch_size", "d_steps"):
         if key in recipe and not (_is_int(recipe[key]) and recipe[key] >= 1):
             problems.append(f"recipe.{key} must be an int >= 1, got {recipe[key]!r}")
-    if recipe.get("limit") is not None and not (_is_int(recipe["limit"]) and recipe["limit"] >= 1):
-        problems.append(f"recipe.limit must be an int >= 1 or null, got {recipe['limit']!r}")
+    for key in ("limit", "labels_per_class"):
+        if recipe.get(key) is not None and not (_is_int(recipe[key]) and recipe[key] >= 1):
+            problems.append(f"recipe.{key} must be an int >= 1 or null, got {recipe[key]!r}")
     for key in ("gp_weight", "r1_weight"):
         if key in recipe and not (_is_number(recipe[key]) and recipe[key] >= 0):
             problems.append(f"recipe.{key} must be a number >= 0, got {recipe[key]!r}")
@@ -305,6 +308,8 @@ def validate_entry(entry, folder_name=None, *, check_family=True):
                 problems.append(
                     f"recipe.family '{recipe['family']}' trains {class_name}, but family is '{entry['family']}'"
                 )
+        if recipe.get("labels_per_class") is not None and recipe.get("family") != "sgan":
+            problems.append("recipe.labels_per_class is for the semi-supervised family 'sgan' only")
 
     hub = entry.get("hub")
     if _check_keys("hub", hub, _HUB_FIELDS, _HUB_FIELDS, problems):
@@ -361,7 +366,7 @@ def validate_entry(entry, folder_name=None, *, check_family=True):
 
     if check_family and isinstance(entry.get("family"), str):
         try:
-            _family_class(entry["family"])
+            family_class(entry["family"])
         except ZooEntryError as error:
             problems.append(str(error))
     if problems:
@@ -461,7 +466,7 @@ def write_entry(entry, zoo_dir=None):
 # --------------------------------------------------------------------------- building
 
 
-def _family_class(family):
+def family_class(family):
     """The GAN class `family` if it is registered in kerasgan.models, else ZooEntryError."""
     import keras
 
@@ -488,7 +493,7 @@ def build(entry, seed=None):
         entry: dict. A validated entry.
         seed: int or None. The GAN's training-noise seed.
     """
-    cls = _family_class(entry["family"])
+    cls = family_class(entry["family"])
     try:
         return cls(**entry["config"], seed=seed)
     except TypeError as error:
@@ -541,7 +546,7 @@ def _read_config_json(path, entry):
             problems.append(f"config.json config {config.get('config')} differs from the entry's {entry['config']}")
     if problems:
         raise ZooEntryError(f"config.json of '{entry['name']}' is unusable: " + "; ".join(problems))
-    _family_class(config["family"])
+    family_class(config["family"])
     return config
 
 
@@ -714,12 +719,14 @@ def sample(name_or_generator, n, seed=None, labels=None, *, revision=None, batch
     Args:
         name_or_generator: str, keras.Model or kerasgan.GAN. A zoo name
             (loaded with `load`), a generator whose input is z of shape
-            (batch, latent_dim), or a GAN (its generator is used).
+            (batch, latent_dim) (or `[z, label]` for a conditional one), or
+            a GAN (its generator is used).
         n: int. Number of images.
         seed: int or None. Same seed, same images (and the same images as
             `gan.generate(n, seed)`); None draws fresh noise.
-        labels: None. Reserved for conditional zoo models; an unconditional
-            model raises ValueError when given labels.
+        labels: conditional models only: None (cycle through the classes),
+            an int or class name (all n of that class), or a list of n ints
+            or names. Unconditional models raise ValueError when given labels.
         revision: str or None. Passed to `load` for a zoo name.
         batch_size: int. Images generated per forward pass.
         zoo_dir: str, PathLike or None. Registry folder for a zoo name.
@@ -728,24 +735,31 @@ def sample(name_or_generator, n, seed=None, labels=None, *, revision=None, batch
         np.ndarray of uint8 in [0, 255], shape (n, H, W, C).
 
     Example:
-    >>> images = kerasgan.sample("dcgan-fashion-mnist", 64, seed=0)  # doctest: +SKIP
-    >>> kerasgan.images.save_grid(images, "grid.png")                # doctest: +SKIP
+    >>> images = kerasgan.sample("dcgan-fashion-mnist", 64, seed=0)        # doctest: +SKIP
+    >>> kerasgan.images.save_grid(images, "grid.png")                      # doctest: +SKIP
+    >>> sneakers = kerasgan.sample("acgan-fashion-mnist", 64, labels="Sneaker")  # doctest: +SKIP
     """
     import keras
     import numpy as np
 
     from kerasgan.gan import GAN
     from kerasgan.images import to_uint8
+    from kerasgan.models.conditional import resolve_labels
 
     if not (_is_int(n) or isinstance(n, np.integer)) or int(n) < 1:
         raise ValueError(f"n must be an int >= 1, got {n!r}.")
     n = int(n)
+    num_classes = class_names = None
     if isinstance(name_or_generator, str):
         generator = load(name_or_generator, revision=revision, zoo_dir=zoo_dir)
         label = f"'{name_or_generator}'"
+        config = get_entry(name_or_generator, zoo_dir)["config"]
+        num_classes, class_names = config.get("num_classes"), config.get("class_names")
     elif isinstance(name_or_generator, GAN):
         generator = name_or_generator.generator
         label = f"GAN {name_or_generator.name}"
+        num_classes = getattr(name_or_generator, "num_classes", None)
+        class_names = getattr(name_or_generator, "class_names", None)
     elif isinstance(name_or_generator, keras.Model):
         generator = name_or_generator
         label = f"generator {generator.name}"
@@ -753,20 +767,30 @@ def sample(name_or_generator, n, seed=None, labels=None, *, revision=None, batch
         raise TypeError(
             f"sample() takes a zoo name, a generator keras.Model or a kerasgan.GAN, got {type(name_or_generator).__name__}."
         )
-    if len(generator.inputs) != 1:
-        raise ValueError(f"{label} takes {len(generator.inputs)} inputs; only unconditional generators are supported.")
-    if labels is not None:
+    conditional = len(generator.inputs) == 2
+    if len(generator.inputs) not in (1, 2):
+        raise ValueError(f"{label} takes {len(generator.inputs)} inputs; expected z or [z, label].")
+    if not conditional and labels is not None:
         raise ValueError(f"{label} is unconditional: it takes no labels (pass labels=None).")
-    latent_dim = generator.input_shape[-1]
+    latent_dim = generator.inputs[0].shape[-1]
     if latent_dim is None:
         raise ValueError(f"{label} has no fixed latent size (input shape {generator.input_shape}).")
+    if conditional:
+        if num_classes is None:
+            embedding = next((l for l in generator.layers if isinstance(l, keras.layers.Embedding)), None)
+            if embedding is None:
+                raise ValueError(f"{label} takes [z, label] but its number of classes is unknown.")
+            num_classes = embedding.input_dim
+        label_array = resolve_labels(labels, n, int(num_classes), class_names)
     if seed is None:
         seed = int(np.random.randint(0, 2**31 - 1))
     z = keras.random.normal((n, int(latent_dim)), seed=int(seed))
-    batches = [
-        keras.ops.convert_to_numpy(generator(z[i : i + batch_size], training=False))
-        for i in range(0, n, batch_size)
-    ]
+    batches = []
+    for i in range(0, n, batch_size):
+        inputs = z[i : i + batch_size]
+        if conditional:
+            inputs = [inputs, keras.ops.convert_to_tensor(label_array[i : i + batch_size].reshape(-1, 1))]
+        batches.append(keras.ops.convert_to_numpy(generator(inputs, training=False)))
     return to_uint8(np.concatenate(batches, axis=0))
 
 
@@ -779,7 +803,7 @@ def _architecture(gan):
 
 def check_matches_entry(gan, entry):
     """Raise ZooEntryError unless `gan` is the entry's family built with the entry's config."""
-    cls = _family_class(entry["family"])
+    cls = family_class(entry["family"])
     if type(gan) is not cls:
         raise ZooEntryError(f"'{entry['name']}' is a {entry['family']}, got a {type(gan).__name__}.")
     architecture = _architecture(gan)
@@ -843,6 +867,33 @@ def _yaml_list(values):
     return "[" + ", ".join(json.dumps(v) for v in values) + "]"
 
 
+def _example_label(entry):
+    names = entry["config"].get("class_names")
+    label = names[-1] if names else entry["config"]["num_classes"] - 1
+    return label if isinstance(label, int) or label.replace(" ", "").isalnum() and " " not in label else json.dumps(label)
+
+
+def _card_python_use(entry):
+    """The Python lines of a model card's "Use" section."""
+    name, latent, config = entry["name"], entry["latent_dim"], entry["config"]
+    h, w, c = entry["image_shape"]
+    if "num_classes" in config and entry["recipe"]["family"] != "sgan":
+        label = _example_label(entry)
+        return [
+            f'generator = kerasgan.load("{name}")   # keras.Model: [z ({latent},), label (1,)] -> image',
+            f'images = kerasgan.sample("{name}", 16, seed=0, labels={json.dumps(label)})  # uint8 (16, {h}, {w}, {c})',
+            f'gan = kerasgan.load("{name}", part="gan")  # gan.generate(16, labels=[0, 1, ...]); fine-tune',
+        ]
+    lines = [
+        f'generator = kerasgan.load("{name}")              # keras.Model: z ({latent},) -> image',
+        f'images = kerasgan.sample("{name}", 16, seed=0)   # uint8 (16, {h}, {w}, {c})',
+        f'gan = kerasgan.load("{name}", part="gan")        # generator + discriminator, compiled, to fine-tune',
+    ]
+    if entry["recipe"]["family"] == "sgan":
+        lines.append(f'classes = gan.predict_classes(images)  # the discriminator is a {config["num_classes"]}-class classifier')
+    return lines
+
+
 def model_card(entry):
     """Return the Hub model card (README.md with Hugging Face metadata) of an entry."""
     from kerasgan import __version__
@@ -860,7 +911,10 @@ def model_card(entry):
     ]
     if entry["metrics"]:
         lines.append(f"metrics: {_yaml_list(sorted({m['name'] for m in entry['metrics']}))}")
-    lines += ["pipeline_tag: unconditional-image-generation", "---", ""]
+    conditional = "num_classes" in entry["config"] and recipe["family"] != "sgan"
+    if not conditional:
+        lines.append("pipeline_tag: unconditional-image-generation")
+    lines += ["---", ""]
     h, w, c = entry["image_shape"]
     lines += [
         f"# {name}",
@@ -874,15 +928,14 @@ def model_card(entry):
         "```python",
         "import kerasgan",
         "",
-        f'generator = kerasgan.load("{name}")              # keras.Model: z ({entry["latent_dim"]},) -> image',
-        f'images = kerasgan.sample("{name}", 16, seed=0)   # uint8 (16, {h}, {w}, {c})',
-        f'gan = kerasgan.load("{name}", part="gan")        # generator + discriminator, compiled, to fine-tune',
+        *_card_python_use(entry),
         "```",
         "",
         "From the command line:",
         "",
         "```bash",
         f"kerasgan sample {name} -n 64 --seed 0 -o grid.png",
+        *([f"kerasgan sample {name} --label {_example_label(entry)} -n 64 -o one-class.png"] if conditional else []),
         f"kerasgan finetune {name} --data my_images/ --epochs 5 --out runs/{name}-finetuned",
         "```",
         "",
@@ -903,6 +956,8 @@ def model_card(entry):
     ]
     for key in RECIPE_FIELDS:
         value = recipe[key]
+        if key == "labels_per_class" and value is None:
+            continue  # only semi-supervised recipes drop labels
         lines.append(f"| {key} | `{value if isinstance(value, str) else json.dumps(value)}` |")
     training = entry["training"]
     seconds = training["time_seconds"]

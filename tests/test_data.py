@@ -429,3 +429,62 @@ def test_gaussian_1d():
     assert abs(samples.std() - 5.0) < 0.1
     other = data.gaussian_1d(10, loc=-3.0, scale=0.5, seed=2)
     assert abs(other.mean() + 3.0) < 1.0
+
+
+# ----------------------------------------------------------------------------
+# Semi-supervised streams and class names.
+# ----------------------------------------------------------------------------
+
+
+def test_labelled_subset_draws_per_class_deterministically():
+    labels = np.repeat(np.arange(3), [5, 7, 9])
+    picked = data.labelled_subset(labels, 4, seed=1)
+    assert np.bincount(labels[picked]).tolist() == [4, 4, 4]
+    assert len(set(picked.tolist())) == 12
+    np.testing.assert_array_equal(picked, data.labelled_subset(labels, 4, seed=1))
+    assert not np.array_equal(picked, data.labelled_subset(labels, 4, seed=2))
+    with pytest.raises(ValueError, match="Class 0 has 5 examples, fewer than per_class=6"):
+        data.labelled_subset(labels, 6)
+
+
+def test_semi_supervised_zips_repeated_labelled_images_with_the_rest():
+    rng = np.random.default_rng(0)
+    # Every image is unique: pixel (0, 0) holds its index, so streams can be traced back.
+    images = rng.integers(0, 256, (40, 4, 4, 1), dtype=np.uint8)
+    images[:, 0, 0, 0] = np.arange(40)
+    labels = (np.arange(40) % 4).astype(np.int32)
+    ds = data.semi_supervised((images, labels), labels_per_class=2, batch_size=8,
+                              labelled_batch_size=12, seed=3)
+    keep = data.labelled_subset(labels, 2, seed=3)
+    (labelled, y), unlabelled = next(iter(ds))
+    assert labelled.shape == (12, 4, 4, 1) and y.shape == (12,) and unlabelled.shape == (8, 4, 4, 1)
+    assert y.dtype == tf.int32 and labelled.dtype == tf.float32
+    # 12 labelled images per batch from only 8 labelled ones: the labelled stream repeats.
+    assert int(ds.cardinality()) == 32 // 8  # one pass over the 32 unlabelled images
+    seen_labelled, seen_unlabelled = set(), set()
+    for (x, y), u in ds:
+        index = np.round((x.numpy()[:, 0, 0, 0] + 1) * 127.5).astype(int)
+        np.testing.assert_array_equal(labels[index], y.numpy())  # the right label with each image
+        seen_labelled |= set(index.tolist())
+        seen_unlabelled |= set(np.round((u.numpy()[:, 0, 0, 0] + 1) * 127.5).astype(int).tolist())
+    assert seen_labelled == set(keep.tolist())
+    assert seen_unlabelled == set(range(40)) - set(keep.tolist())
+    assert float(tf.reduce_min(labelled)) >= -1.0 and float(tf.reduce_max(labelled)) <= 1.0
+
+
+def test_semi_supervised_needs_labels(tmp_path):
+    with pytest.raises(ValueError, match="labels=True but the source has no labels"):
+        data.semi_supervised(np.zeros((8, 4, 4, 1), np.uint8), labels_per_class=1)
+    with pytest.raises(ValueError, match="labels_per_class must be"):
+        data.semi_supervised((np.zeros((8, 4, 4, 1), np.uint8), np.zeros(8, int)), labels_per_class=0)
+
+
+def test_class_names(tmp_path):
+    assert data.class_names("fashion_mnist")[7] == "Sneaker" and len(data.class_names("fashion_mnist")) == 10
+    assert data.class_names("mnist") == [str(d) for d in range(10)]
+    for name in ("dog", "cat"):
+        (tmp_path / "pets" / name).mkdir(parents=True)
+    assert data.class_names(tmp_path / "pets") == ["cat", "dog"]
+    np.savez(tmp_path / "a.npz", x=np.zeros((2, 4, 4, 1), np.uint8), y=np.zeros(2, int))
+    assert data.class_names(tmp_path / "a.npz") is None
+    assert data.class_names(np.zeros((2, 4, 4, 1))) is None

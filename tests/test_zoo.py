@@ -113,6 +113,8 @@ def test_list_models_only_reads_the_registry():
         (lambda e: e.update(description="two\nlines"), "one non-empty line"),
         (lambda e: e["training"].update(date="22/11/2026"), "YYYY-MM-DD"),
         (lambda e: e.update(family="Functional"), "not a GAN registered in kerasgan.models"),
+        (lambda e: e["recipe"].update(labels_per_class=10), "labels_per_class is for the semi-supervised"),
+        (lambda e: e["recipe"].update(labels_per_class=0), "recipe.labels_per_class must be an int >= 1"),
     ],
 )
 def test_schema_rejects(mutate, message):
@@ -389,7 +391,7 @@ def test_cli_train_zoo_name_uses_recipe_and_flags_override(tiny_zoo, tmp_path):
     assert int(gan.g_optimizer.iterations) == 2  # 2 epochs of one batch of 16
     assert json.loads((out / "state.json").read_text()) == {
         "epochs_done": 2, "family": "dcgan-tiny", "data": str(data), "batch_size": 16, "limit": None, "seed": 3,
-        "steps_per_epoch": None,
+        "steps_per_epoch": None, "labels_per_class": None,
     }
 
 

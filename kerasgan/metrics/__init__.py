@@ -26,6 +26,8 @@ from kerasgan.metrics.precision_recall import PRResult, PrecisionRecall, precisi
 
 # Names that import Keras are loaded on first use, so the NumPy metrics stay cheap.
 _LAZY = {
+    "ConditionalAccuracy": "kerasgan.metrics.conditional",
+    "conditional_accuracy": "kerasgan.metrics.conditional",
     "FIDMonitor": "kerasgan.metrics.monitor",
     "evaluate": "kerasgan.metrics.evaluation",
     "format_table": "kerasgan.metrics.evaluation",

@@ -15,7 +15,7 @@ from kerasgan.metrics.precision_recall import precision_recall
 
 __all__ = ["evaluate", "format_table", "generate_images", "real_images"]
 
-METRICS = ("fid", "kid", "is", "pr")
+METRICS = ("fid", "kid", "is", "pr", "accuracy")
 
 
 def generate_images(generator, n, seed=0, batch_size=500):
@@ -105,7 +105,8 @@ def _reference_features(extractor, images, key, progress=False):
 def evaluate(generator, data="fashion_mnist", metrics=METRICS, n=10000, features="inception", split="test",
              n_real=None, seed=0, kid_subsets=100, kid_subset_size=1000, is_splits=10, k=3, cache=True,
              progress=False):
-    """Score a generator against real data with FID, KID, Inception Score and precision/recall.
+    """Score a generator against real data with FID, KID, Inception Score, precision/recall
+    and, for class-conditional models, conditional accuracy.
 
     Generated and real images go through one feature network; real features
     are cached per dataset, split and network (`<kerasgan cache>/features/`),
@@ -116,7 +117,9 @@ def evaluate(generator, data="fashion_mnist", metrics=METRICS, n=10000, features
     Args:
         generator: kerasgan GAN, generator keras.Model or uint8/[-1, 1] image array.
         data: str, array or tf.data.Dataset. The real images ("fashion_mnist" reads local files).
-        metrics: iterable of "fid", "kid", "is", "pr".
+        metrics: iterable of "fid", "kid", "is", "pr", "accuracy" (conditional
+            models: `conditional_accuracy` with n // K images per class and the
+            bundled Fashion-MNIST classifier).
         n: int. Generated images (the usual protocols use 10,000 or 50,000).
         features: "inception" (standard FID network) or "fmnist" (fast
             Fashion-MNIST classifier features), or a FeatureExtractor.
@@ -132,7 +135,7 @@ def evaluate(generator, data="fashion_mnist", metrics=METRICS, n=10000, features
 
     Returns:
         dict with the scores ("fid", "kid", "kid_std", "is", "is_std",
-        "precision", "recall", for the metrics asked for) and the protocol
+        "precision", "recall", "accuracy", for the metrics asked for) and the protocol
         ("features", "n_generated", "n_real", "data", "seconds").
 
     Example:
@@ -168,6 +171,11 @@ def evaluate(generator, data="fashion_mnist", metrics=METRICS, n=10000, features
     if "is" in metrics:
         score = inception_score(get_classifier("fmnist")(fake), min(is_splits, len(fake)))
         results["is"], results["is_std"] = score.mean, score.std
+    if "accuracy" in metrics:
+        from kerasgan.metrics.conditional import _num_classes, conditional_accuracy
+
+        per_class = max(1, n // _num_classes(generator))
+        results["accuracy"] = conditional_accuracy(generator, per_class=per_class, seed=seed).accuracy
     results.update(
         features=getattr(extractor, "name", None),
         n_generated=len(fake),
@@ -184,6 +192,7 @@ _LABELS = {
     "is": "Inception Score (FMNIST classifier)",
     "precision": "Precision (k-NN)",
     "recall": "Recall (k-NN)",
+    "accuracy": "Conditional accuracy (FMNIST classifier)",
 }
 
 

@@ -19,6 +19,8 @@ from pathlib import Path
 import keras
 from keras import layers
 
+from kerasgan import data
+
 __all__ = [
     "INPUT_SIZE",
     "WEIGHTS_PATH",
@@ -29,10 +31,7 @@ __all__ = [
 ]
 
 INPUT_SIZE = (28, 28)
-CLASS_NAMES = (
-    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
-)
+CLASS_NAMES = data.CLASS_NAMES["fashion_mnist"]
 WEIGHTS_PATH = Path(__file__).parent / "weights" / "fmnist_classifier.safetensors"
 #: sha256 of the shipped weights; a different file is refused (numbers would not be comparable).
 WEIGHTS_SHA256 = "66c6e667d208c0d5bb0152a7d617c1edc27b0d7fc8ce886c62c3974a164b908d"

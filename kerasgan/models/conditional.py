@@ -36,6 +36,8 @@ __all__ = [
     "acgan_discriminator",
     "classifier_discriminator",
     "masked_class_cross_entropy",
+    "feature_matching_loss",
+    "resolve_labels",
 ]
 
 
@@ -89,22 +91,28 @@ def acgan_discriminator(image_shape, num_classes, filters=64):
     [(None, 1), (None, 3)]
     """
     trunk = dcgan_discriminator(image_shape, filters, batch_norm=True)
-    features = trunk.layers[-2].output  # the flattened features under the score head
+    features = trunk.get_layer("features").output  # the flattened features under the score head
     class_logits = keras.layers.Dense(
         num_classes, kernel_initializer=dcgan_init(), name="class_logits"
     )(features)
     return keras.Model(trunk.input, [trunk.output, class_logits], name="acgan_discriminator")
 
 
-def classifier_discriminator(image_shape, num_classes, filters=64):
+def classifier_discriminator(image_shape, num_classes, filters=64, dropout=0.0):
     """The DCGAN trunk with a K-way class-logit head (batch, K) in place of the score.
+
+    Args:
+        image_shape: tuple (H, W, C). Input image shape.
+        num_classes: int. Number of class logits K.
+        filters: int. Width (see `dcgan_discriminator`).
+        dropout: float. Dropout rate after every LeakyReLU of the trunk.
 
     Example:
     >>> classifier_discriminator((8, 8, 1), 3, filters=2).output_shape
     (None, 3)
     """
-    trunk = dcgan_discriminator(image_shape, filters, batch_norm=True)
-    features = trunk.layers[-2].output
+    trunk = dcgan_discriminator(image_shape, filters, batch_norm=True, dropout=dropout)
+    features = trunk.get_layer("features").output
     class_logits = keras.layers.Dense(
         num_classes, kernel_initializer=dcgan_init(), name="class_logits"
     )(features)
@@ -133,6 +141,56 @@ def masked_class_cross_entropy(labels, class_logits):
         ops.maximum(labels, 0), class_logits, from_logits=True
     )
     return ops.sum(per_example * mask) / ops.maximum(ops.sum(mask), 1.0)
+
+
+def resolve_labels(labels, n, num_classes, class_names=None):
+    """Turn `labels` into n int32 class indices for a conditional generator.
+
+    None cycles through the classes 0, 1, ..., K-1, 0, ...; a single int or
+    class name is repeated n times; a list/array must have n entries.
+
+    Args:
+        labels: None, int, str, or a sequence of ints and names.
+        n: int. Number of samples.
+        num_classes: int. K; valid indices are 0 to K-1.
+        class_names: list of str or None. Names accepted in place of indices.
+
+    Raises:
+        ValueError: an index outside [0, K), an unknown name, or a list of
+            the wrong length.
+
+    Example:
+    >>> resolve_labels("b", 3, 2, ["a", "b"]).tolist()
+    [1, 1, 1]
+    """
+    if labels is None:
+        return (np.arange(n) % num_classes).astype("int32")
+    if isinstance(labels, (str, bytes, int, np.integer)):
+        labels = [labels] * n
+    labels = [_label_index(v, num_classes, class_names) for v in np.asarray(labels, dtype=object).reshape(-1)]
+    if len(labels) != n:
+        raise ValueError(f"Got {len(labels)} labels for n={n} samples.")
+    return np.asarray(labels, "int32")
+
+
+def _label_index(label, num_classes, class_names):
+    if isinstance(label, bytes):
+        label = label.decode()
+    if isinstance(label, str):
+        if class_names is None or label not in class_names:
+            valid = list(class_names) if class_names else "none (class_names was not given)"
+            raise ValueError(f"Unknown class name {label!r}; valid names: {valid}.")
+        return list(class_names).index(label)
+    if isinstance(label, (float, np.floating)) and float(label).is_integer():
+        label = int(label)
+    if not isinstance(label, (int, np.integer)) or isinstance(label, bool):
+        raise ValueError(f"A label must be an int or a class name, got {label!r}.")
+    if not 0 <= int(label) < num_classes:
+        raise ValueError(
+            f"Label {int(label)} is out of range: valid labels are 0 to "
+            f"{num_classes - 1} (num_classes={num_classes})."
+        )
+    return int(label)
 
 
 def _check_classes(num_classes, class_names):
@@ -174,6 +232,8 @@ class ConditionalGAN(GAN):
     >>> gan.generate(3, seed=0, labels=[0, 1, 2]).shape
     (3, 8, 8, 1)
     """
+
+    uses_labels = True
 
     def __init__(
         self,
@@ -238,36 +298,9 @@ class ConditionalGAN(GAN):
     def resolve_labels(self, labels, n):
         """Turn `labels` (None, an int, a class name, or a list of them) into n int32 indices.
 
-        None cycles through the classes 0, 1, ..., K-1, 0, ...; a single label
-        is repeated n times; a list must have n entries.
+        See `resolve_labels` (the module function) for the rules.
         """
-        if labels is None:
-            return (np.arange(n) % self.num_classes).astype("int32")
-        if isinstance(labels, (str, bytes, int, np.integer)):
-            labels = [labels] * n
-        labels = [self._label_index(v) for v in np.asarray(labels, dtype=object).reshape(-1)]
-        if len(labels) != n:
-            raise ValueError(f"Got {len(labels)} labels for n={n} samples.")
-        return np.asarray(labels, "int32")
-
-    def _label_index(self, label):
-        if isinstance(label, bytes):
-            label = label.decode()
-        if isinstance(label, str):
-            if self.class_names is None or label not in self.class_names:
-                valid = self.class_names or "none (class_names was not given)"
-                raise ValueError(f"Unknown class name {label!r}; valid names: {valid}.")
-            return self.class_names.index(label)
-        if isinstance(label, (float, np.floating)) and float(label).is_integer():
-            label = int(label)
-        if not isinstance(label, (int, np.integer)) or isinstance(label, bool):
-            raise ValueError(f"A label must be an int or a class name, got {label!r}.")
-        if not 0 <= int(label) < self.num_classes:
-            raise ValueError(
-                f"Label {int(label)} is out of range: valid labels are 0 to "
-                f"{self.num_classes - 1} (num_classes={self.num_classes})."
-            )
-        return int(label)
+        return resolve_labels(labels, n, self.num_classes, self.class_names)
 
     def generate(self, n, seed=None, labels=None, batch_size=256):
         """Return `n` samples of the given classes as float32 NumPy in [-1, 1].
@@ -360,11 +393,14 @@ class ACGAN(ConditionalGAN):
         )
         return loss + self.penalties(real, fake, labels), real_logits, fake_logits
 
-    def generator_loss(self, fake, labels=None):
+    def generator_loss(self, fake, labels=None, real=None):
         fake_logits, fake_classes = self.discriminator(fake, training=True)
         return self.loss_fn.generator_loss(
             fake_logits
         ) + self.class_weight * class_cross_entropy(labels, fake_classes)
+
+
+GENERATOR_OBJECTIVES = ("adversarial", "feature_matching")
 
 
 @keras.saving.register_keras_serializable(package="kerasgan")
@@ -379,10 +415,24 @@ class SemiSupervisedGAN(GAN):
     minimises `supervised_weight * CE(y, l)`. The generator is the
     unconditional DCGAN one.
 
-    Batches are `(images, labels)`; a label of -1 marks an unlabelled image
-    (it only enters the unsupervised game). Batches without labels train the
-    unsupervised game alone. `gan.classifier` is the trained K-class
-    classifier (images -> logits); `gan.predict_classes(images)` gives ints.
+    `fit` takes either of two streams:
+
+    * a labelled and an unlabelled stream zipped together, each element
+      `((labelled_images, labels), unlabelled_images)`; this is what
+      `kerasgan.data.semi_supervised(...)` builds (the few labelled images
+      repeat, so every batch holds some);
+    * one stream of `(images, labels)` where a label of -1 marks an
+      unlabelled image (it only enters the unsupervised game).
+
+    Batches without labels train the unsupervised game alone.
+
+    The generator plays the adversarial game (`generator_objective=
+    "adversarial"`), or matches the mean of D's last hidden features on real
+    and generated images (`"feature_matching"`, Salimans et al. 2016, Sec. 3.1),
+    the objective they found best for classification.
+
+    `gan.classifier` is the trained K-class classifier (images -> logits);
+    `gan.predict_classes(images)` gives ints.
 
     Paper: https://arxiv.org/abs/1606.03498
 
@@ -393,6 +443,9 @@ class SemiSupervisedGAN(GAN):
         filters: int. Width of the networks.
         class_names: list of str or None. Names of the K classes.
         supervised_weight: float. Weight of the supervised cross-entropy.
+        dropout: float in [0, 1). Dropout after every LeakyReLU of the
+            discriminator (a regulariser for the few labels).
+        generator_objective: str. "adversarial" or "feature_matching".
         seed: int or None. Seed of the training noise.
 
     Example:
@@ -402,6 +455,8 @@ class SemiSupervisedGAN(GAN):
     (None, 3)
     """
 
+    uses_labels = True
+
     def __init__(
         self,
         image_shape=(28, 28, 1),
@@ -410,6 +465,8 @@ class SemiSupervisedGAN(GAN):
         filters=64,
         class_names=None,
         supervised_weight=1.0,
+        dropout=0.0,
+        generator_objective="adversarial",
         seed=None,
         **kwargs,
     ):
@@ -417,9 +474,15 @@ class SemiSupervisedGAN(GAN):
         num_classes, class_names = _check_classes(num_classes, class_names)
         if supervised_weight < 0:
             raise ValueError(f"supervised_weight must be >= 0, got {supervised_weight}.")
+        if not 0 <= dropout < 1:
+            raise ValueError(f"dropout must be in [0, 1), got {dropout}.")
+        if generator_objective not in GENERATOR_OBJECTIVES:
+            raise ValueError(
+                f"generator_objective must be one of {GENERATOR_OBJECTIVES}, got {generator_objective!r}."
+            )
         super().__init__(
             dcgan_generator(image_shape, latent_dim, filters),
-            classifier_discriminator(image_shape, num_classes, filters),
+            classifier_discriminator(image_shape, num_classes, filters, dropout),
             latent_dim=latent_dim,
             seed=seed,
             **kwargs,
@@ -427,6 +490,7 @@ class SemiSupervisedGAN(GAN):
         self.num_classes = num_classes
         self.class_names = class_names
         self.supervised_weight = float(supervised_weight)
+        self.generator_objective = generator_objective
         self._architecture = dict(
             image_shape=list(image_shape),
             num_classes=num_classes,
@@ -434,6 +498,19 @@ class SemiSupervisedGAN(GAN):
             filters=int(filters),
             class_names=class_names,
             supervised_weight=self.supervised_weight,
+            dropout=float(dropout),
+            generator_objective=generator_objective,
+        )
+        # A view of D up to its last hidden layer, for feature matching. Set
+        # around Keras's attribute tracking: it shares D's layers and must not
+        # be saved twice.
+        object.__setattr__(
+            self,
+            "_feature_model",
+            keras.Model(
+                self.discriminator.input,
+                [self.discriminator.get_layer("features").output, self.discriminator.output],
+            ),
         )
 
     @property
@@ -449,6 +526,22 @@ class SemiSupervisedGAN(GAN):
             for i in range(0, len(images), batch_size)
         ]
         return np.concatenate(logits).argmax(axis=-1) if logits else np.zeros((0,), "int64")
+
+    def unpack_batch(self, data):
+        """Accept `((labelled, labels), unlabelled)` as well as `images` or `(images, labels)`."""
+        if (
+            isinstance(data, (tuple, list))
+            and len(data) == 2
+            and isinstance(data[0], (tuple, list))
+        ):
+            (labelled, labels), unlabelled = data
+            labels = ops.reshape(ops.cast(labels, "int32"), (-1,))
+            unknown = -ops.ones((ops.shape(unlabelled)[0],), "int32")
+            return (
+                ops.concatenate([ops.cast(labelled, "float32"), ops.cast(unlabelled, "float32")]),
+                ops.concatenate([labels, unknown]),
+            )
+        return GAN.unpack_batch(data)
 
     def score(self, images, labels=None, training=False):
         return ops.logsumexp(
@@ -466,3 +559,16 @@ class SemiSupervisedGAN(GAN):
                 labels, real_classes
             )
         return loss + self.penalties(real, fake, labels), real_logits, fake_logits
+
+    def generator_loss(self, fake, labels=None, real=None):
+        if self.generator_objective == "adversarial" or real is None:
+            return GAN.generator_loss(self, fake, labels)
+        real_features, _ = self._feature_model(real, training=True)
+        fake_features, _ = self._feature_model(fake, training=True)
+        return feature_matching_loss(ops.stop_gradient(real_features), fake_features)
+
+
+def feature_matching_loss(real_features, fake_features):
+    """Mean squared difference of the batch means of two feature sets (Salimans et al. 2016, Eq. 3.1)."""
+    difference = ops.mean(real_features, axis=0) - ops.mean(fake_features, axis=0)
+    return ops.mean(ops.square(difference))

@@ -70,7 +70,7 @@ def dcgan_generator(image_shape, latent_dim=100, filters=64, upsampling="transpo
     return keras.Model(z, images, name="generator")
 
 
-def dcgan_discriminator(image_shape, filters=64, batch_norm=True):
+def dcgan_discriminator(image_shape, filters=64, batch_norm=True, dropout=0.0):
     """The DCGAN discriminator: stride-2 convolutions with LeakyReLU(0.2), one raw score.
 
     Batch norm follows every convolution but the first, as in the paper.
@@ -80,6 +80,8 @@ def dcgan_discriminator(image_shape, filters=64, batch_norm=True):
         filters: int. Channels of the first convolution, doubled at each stride.
         batch_norm: bool. False gives the WGAN-GP critic (no batch norm, since
             the gradient penalty is defined per sample).
+        dropout: float in [0, 1). Dropout rate after every LeakyReLU (0 = none,
+            the paper); it adds no weights.
 
     Example:
     >>> dcgan_discriminator((28, 28, 1), filters=8).output_shape
@@ -101,7 +103,9 @@ def dcgan_discriminator(image_shape, filters=64, batch_norm=True):
         if batch_norm and i > 0:
             x = BatchNormalization(name=f"down{i}_bn")(x)
         x = keras.layers.LeakyReLU(0.2)(x)
-    x = keras.layers.Flatten()(x)
+        if dropout:
+            x = keras.layers.Dropout(dropout, name=f"down{i}_dropout")(x)
+    x = keras.layers.Flatten(name="features")(x)
     score = keras.layers.Dense(1, kernel_initializer=dcgan_init(), name="score")(x)
     return keras.Model(images, score, name="discriminator")
 

@@ -214,3 +214,65 @@ def test_semi_supervised_discriminator_loss_by_hand():
     assert float(d_loss) == pytest.approx(adversarial + 2.0 * supervised, rel=1e-5)
     np.testing.assert_allclose(np.asarray(real_logits).ravel(), [lse([1, 2, 0]), lse([0, 0, 3])], rtol=1e-6)
     assert float(gan.generator_loss(fake)) == pytest.approx(softplus(-lse([0, 0, 0])), rel=1e-5)
+
+
+def test_semi_supervised_gan_fits_a_labelled_and_an_unlabelled_stream():
+    import tensorflow as tf
+
+    from kerasgan import data
+    from kerasgan.models import SemiSupervisedGAN
+
+    gan = SemiSupervisedGAN(image_shape=(8, 8, 1), num_classes=3, latent_dim=4, filters=2, seed=0)
+    # The two streams become one batch: labelled first, then the unlabelled ones marked -1.
+    real, labels = gan.unpack_batch(((IMAGES[:2], np.array([2, 0])), IMAGES[2:5]))
+    np.testing.assert_array_equal(np.asarray(labels), [2, 0, -1, -1, -1])
+    np.testing.assert_allclose(np.asarray(real), IMAGES[:5])
+
+    uint8 = np.round((IMAGES + 1) * 127.5).astype(np.uint8)
+    stream = data.semi_supervised((uint8, LABELS), labels_per_class=2, batch_size=4, seed=0)
+    assert isinstance(stream, tf.data.Dataset)
+    gan.compile()
+    gan.fit(stream, epochs=1, verbose=0)
+    assert int(gan.g_optimizer.iterations) == int(stream.cardinality()) == (16 - 6) // 4
+
+
+def test_feature_matching_generator_objective():
+    from kerasgan.models import SemiSupervisedGAN
+    from kerasgan.models.conditional import feature_matching_loss
+
+    real = np.array([[1.0, 2.0], [3.0, 4.0]], "float32")
+    fake = np.array([[0.0, 0.0], [0.0, 2.0]], "float32")
+    # Batch means (2, 3) and (0, 1): ((2 - 0)^2 + (3 - 1)^2) / 2 = 4.
+    assert float(feature_matching_loss(real, fake)) == pytest.approx(4.0)
+
+    gan = SemiSupervisedGAN(image_shape=(8, 8, 1), num_classes=3, latent_dim=4, filters=2, seed=0,
+                            dropout=0.5, generator_objective="feature_matching")
+    features = gan._feature_model(IMAGES[:4])[0]
+    assert features.shape == (4, gan.discriminator.get_layer("features").output.shape[-1])
+    fake_images = gan.generate(4, seed=0)
+    expected = feature_matching_loss(
+        gan._feature_model(IMAGES[:4], training=False)[0], gan._feature_model(fake_images, training=False)[0]
+    )
+    assert float(expected) > 0
+    gan.compile()
+    history = gan.fit(IMAGES, np.where(np.arange(16) < 4, LABELS, -1), batch_size=8, verbose=0).history
+    assert np.isfinite(history["g_loss"][0]) and history["g_loss"][0] >= 0  # a squared distance
+    assert gan.get_config()["generator_objective"] == "feature_matching"
+    with pytest.raises(ValueError, match="generator_objective must be one of"):
+        SemiSupervisedGAN(image_shape=(8, 8, 1), num_classes=3, latent_dim=4, filters=2, generator_objective="fm")
+    with pytest.raises(ValueError, match=r"dropout must be in \[0, 1\)"):
+        SemiSupervisedGAN(image_shape=(8, 8, 1), num_classes=3, latent_dim=4, filters=2, dropout=1.0)
+
+
+def test_resolve_labels_by_index_and_name():
+    from kerasgan.models.conditional import resolve_labels
+
+    assert resolve_labels(None, 5, 3).tolist() == [0, 1, 2, 0, 1]
+    assert resolve_labels("dog", 2, 3, NAMES).tolist() == [1, 1]
+    assert resolve_labels(["fox", 0, 1.0], 3, 3, NAMES).tolist() == [2, 0, 1]
+    with pytest.raises(ValueError, match="out of range: valid labels are 0 to 2"):
+        resolve_labels(3, 2, 3, NAMES)
+    with pytest.raises(ValueError, match="Unknown class name 'cow'"):
+        resolve_labels("cow", 2, 3, NAMES)
+    with pytest.raises(ValueError, match="Got 2 labels for n=3"):
+        resolve_labels([0, 1], 3, 3)
