@@ -473,8 +473,7 @@ def run_sample(args):
     columns = args.columns
     entry = zoo.get_entry(args.name)
     classes = entry["config"].get("num_classes")
-    conditional = hasattr(zoo.family_class(entry["family"]), "resolve_labels")
-    if columns is None and conditional and label is None and args.num >= classes:
+    if columns is None and zoo.is_conditional(entry) and label is None and args.num >= classes:
         columns = classes  # labels cycle through the classes: one column per class
     path = save_grid(images, os.path.expanduser(args.output), columns=columns)
     which = "" if label is None else f" of class {args.label}"
@@ -517,8 +516,7 @@ def _load_for_evaluation(model):
     from kerasgan import zoo
 
     # A conditional generator needs its labels: load the GAN, whose generate() cycles the classes.
-    conditional = hasattr(zoo.family_class(zoo.get_entry(model)["family"]), "resolve_labels")
-    return zoo.load(model, part="gan" if conditional else "generator")
+    return zoo.load(model, part="gan" if zoo.is_conditional(zoo.get_entry(model)) else "generator")
 
 
 def run_evaluate(args):

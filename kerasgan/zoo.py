@@ -38,6 +38,7 @@ import json
 import math
 import os
 import re
+import shlex
 from pathlib import Path
 
 from kerasgan.weights import load_weights, save_weights
@@ -867,17 +868,26 @@ def _yaml_list(values):
     return "[" + ", ".join(json.dumps(v) for v in values) + "]"
 
 
+#: `kerasgan train` families whose generator takes a label (sgan has labels, but an unconditional G).
+CONDITIONAL_RECIPES = ("cgan", "acgan")
+
+
+def is_conditional(entry):
+    """Whether an entry's generator takes a label besides z (cGAN, AC-GAN)."""
+    return entry["recipe"]["family"] in CONDITIONAL_RECIPES
+
+
 def _example_label(entry):
+    """A label to show in a conditional entry's card: the last class name, or the last index."""
     names = entry["config"].get("class_names")
-    label = names[-1] if names else entry["config"]["num_classes"] - 1
-    return label if isinstance(label, int) or label.replace(" ", "").isalnum() and " " not in label else json.dumps(label)
+    return names[-1] if names else entry["config"]["num_classes"] - 1
 
 
 def _card_python_use(entry):
     """The Python lines of a model card's "Use" section."""
     name, latent, config = entry["name"], entry["latent_dim"], entry["config"]
     h, w, c = entry["image_shape"]
-    if "num_classes" in config and entry["recipe"]["family"] != "sgan":
+    if is_conditional(entry):
         label = _example_label(entry)
         return [
             f'generator = kerasgan.load("{name}")   # keras.Model: [z ({latent},), label (1,)] -> image',
@@ -911,7 +921,7 @@ def model_card(entry):
     ]
     if entry["metrics"]:
         lines.append(f"metrics: {_yaml_list(sorted({m['name'] for m in entry['metrics']}))}")
-    conditional = "num_classes" in entry["config"] and recipe["family"] != "sgan"
+    conditional = is_conditional(entry)
     if not conditional:
         lines.append("pipeline_tag: unconditional-image-generation")
     lines += ["---", ""]
@@ -921,7 +931,7 @@ def model_card(entry):
         "",
         entry["description"],
         "",
-        f"![64 samples, seed 0]({SAMPLES_FILE})",
+        f"![{'samples, seed 0, one column per class' if conditional else '64 samples, seed 0'}]({SAMPLES_FILE})",
         "",
         "## Use",
         "",
@@ -935,8 +945,10 @@ def model_card(entry):
         "",
         "```bash",
         f"kerasgan sample {name} -n 64 --seed 0 -o grid.png",
-        *([f"kerasgan sample {name} --label {_example_label(entry)} -n 64 -o one-class.png"] if conditional else []),
-        f"kerasgan finetune {name} --data my_images/ --epochs 5 --out runs/{name}-finetuned",
+        *([f"kerasgan sample {name} --label {shlex.quote(str(_example_label(entry)))} -n 64 -o one-class.png"]
+          if conditional else []),
+        f"kerasgan finetune {name} --data my_images/ --epochs 5 --out runs/{name}-finetuned"
+        + ("   # one sub-folder per class" if conditional else ""),
         "```",
         "",
         "## Model",
@@ -1034,7 +1046,11 @@ def export(gan, folder, entry, samples=64, seed=0):
             metadata={"format": CONFIG_FORMAT, "name": entry["name"], "family": entry["family"], "part": part},
         )
     (folder / CARD_FILE).write_text(model_card(entry), encoding="utf-8")
-    save_grid(sample(gan, samples, seed=seed), folder / SAMPLES_FILE)
+    columns = None
+    if hasattr(gan, "resolve_labels"):  # conditional: the labels cycle, so one column per class
+        columns = gan.num_classes
+        samples = columns * -(-samples // columns)
+    save_grid(sample(gan, samples, seed=seed), folder / SAMPLES_FILE, columns=columns)
     files = {}
     for filename in (CONFIG_FILE, *WEIGHT_FILES.values(), CARD_FILE, SAMPLES_FILE):
         path = folder / filename

@@ -47,7 +47,8 @@ def test_train_reports_bad_data_cleanly(tmp_path, capsys):
     assert "error" in capsys.readouterr().err
 
 
-def test_evaluate_a_run_folder_with_the_fast_features(tmp_path, capsys):
+def test_evaluate_a_run_folder_with_the_fast_features(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("KERASGAN_CACHE_DIR", str(tmp_path / "cache"))  # the real features are cached there
     data = tmp_path / "tiny.npz"
     rng = np.random.default_rng(0)
     np.savez(data, x=rng.integers(0, 256, (16, 28, 28, 1), dtype=np.uint8))
@@ -62,6 +63,7 @@ def test_evaluate_a_run_folder_with_the_fast_features(tmp_path, capsys):
     assert "FID" in table and "Precision" in table
     scores = json.loads(results.read_text())
     assert scores["fid"] > 0 and 0 <= scores["precision"] <= 1
+    assert len(list((tmp_path / "cache" / "features").rglob("*.npz"))) == 1
 
 
 def test_evaluate_missing_checkpoint_is_a_clear_error(tmp_path, capsys):

@@ -160,3 +160,4 @@ def test_cli_train_class_folder_takes_its_class_names(tmp_path):
                      "--samples", "3", "--epochs", "1", "--latent-dim", "4", "--channels", "1"]) == 0
     gan = keras.saving.load_model(out / "gan.keras")
     assert gan.class_names == NAMES and gan.generate(2, seed=0, labels="fox").shape == (2, 8, 8, 1)
+

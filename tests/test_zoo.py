@@ -60,7 +60,8 @@ def test_every_real_entry_validates(name):
 
 def test_real_zoo_names():
     assert kerasgan.list_models(REAL_ZOO) == sorted(
-        ["gan-fashion-mnist", "dcgan-fashion-mnist", "lsgan-fashion-mnist", "wgan-gp-fashion-mnist", "dcgan-celeba"]
+        ["gan-fashion-mnist", "dcgan-fashion-mnist", "lsgan-fashion-mnist", "wgan-gp-fashion-mnist", "dcgan-celeba",
+         "cgan-fashion-mnist", "acgan-fashion-mnist", "sgan-fashion-mnist-100-labels"]
     )
 
 

@@ -98,7 +98,7 @@ def acgan_discriminator(image_shape, num_classes, filters=64):
     return keras.Model(trunk.input, [trunk.output, class_logits], name="acgan_discriminator")
 
 
-def classifier_discriminator(image_shape, num_classes, filters=64, dropout=0.0):
+def classifier_discriminator(image_shape, num_classes, filters=64, dropout=0.0, batch_norm=True):
     """The DCGAN trunk with a K-way class-logit head (batch, K) in place of the score.
 
     Args:
@@ -106,12 +106,13 @@ def classifier_discriminator(image_shape, num_classes, filters=64, dropout=0.0):
         num_classes: int. Number of class logits K.
         filters: int. Width (see `dcgan_discriminator`).
         dropout: float. Dropout rate after every LeakyReLU of the trunk.
+        batch_norm: bool. Batch norm after every convolution but the first.
 
     Example:
     >>> classifier_discriminator((8, 8, 1), 3, filters=2).output_shape
     (None, 3)
     """
-    trunk = dcgan_discriminator(image_shape, filters, batch_norm=True, dropout=dropout)
+    trunk = dcgan_discriminator(image_shape, filters, batch_norm=batch_norm, dropout=dropout)
     features = trunk.get_layer("features").output
     class_logits = keras.layers.Dense(
         num_classes, kernel_initializer=dcgan_init(), name="class_logits"
@@ -445,6 +446,7 @@ class SemiSupervisedGAN(GAN):
         supervised_weight: float. Weight of the supervised cross-entropy.
         dropout: float in [0, 1). Dropout after every LeakyReLU of the
             discriminator (a regulariser for the few labels).
+        batch_norm: bool. Batch norm in the discriminator (DCGAN style).
         generator_objective: str. "adversarial" or "feature_matching".
         seed: int or None. Seed of the training noise.
 
@@ -466,6 +468,7 @@ class SemiSupervisedGAN(GAN):
         class_names=None,
         supervised_weight=1.0,
         dropout=0.0,
+        batch_norm=True,
         generator_objective="adversarial",
         seed=None,
         **kwargs,
@@ -482,7 +485,7 @@ class SemiSupervisedGAN(GAN):
             )
         super().__init__(
             dcgan_generator(image_shape, latent_dim, filters),
-            classifier_discriminator(image_shape, num_classes, filters, dropout),
+            classifier_discriminator(image_shape, num_classes, filters, dropout, batch_norm),
             latent_dim=latent_dim,
             seed=seed,
             **kwargs,
@@ -499,6 +502,7 @@ class SemiSupervisedGAN(GAN):
             class_names=class_names,
             supervised_weight=self.supervised_weight,
             dropout=float(dropout),
+            batch_norm=bool(batch_norm),
             generator_objective=generator_objective,
         )
         # A view of D up to its last hidden layer, for feature matching. Set
