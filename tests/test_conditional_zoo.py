@@ -161,3 +161,22 @@ def test_cli_train_class_folder_takes_its_class_names(tmp_path):
     gan = keras.saving.load_model(out / "gan.keras")
     assert gan.class_names == NAMES and gan.generate(2, seed=0, labels="fox").shape == (2, 8, 8, 1)
 
+
+# ------------------------------------------------------------------ the shipped entries
+
+
+@pytest.mark.parametrize("name", ["cgan-fashion-mnist", "acgan-fashion-mnist"])
+def test_shipped_conditional_entries_draw_the_class_asked_for(name, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    sneakers = kerasgan.sample(name, 8, seed=0, labels="Sneaker")
+    assert sneakers.shape == (8, 28, 28, 1) and sneakers.dtype == np.uint8
+    # The bundled classifier recognises most of 20 images per class (the recorded protocol uses 1,000).
+    assert conditional_accuracy(name, per_class=20).accuracy > 0.75
+
+
+def test_shipped_semi_supervised_entry_classifies_fashion_mnist(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    x, y = kerasgan.data.load_arrays("fashion_mnist", "test")
+    gan = kerasgan.load("sgan-fashion-mnist-100-labels", part="gan")
+    accuracy = np.mean(gan.predict_classes(x[:500] / 127.5 - 1) == y[:500])
+    assert accuracy > 0.65  # 100 labels; the recorded test accuracy is on all 10,000 images
