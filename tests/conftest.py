@@ -113,19 +113,24 @@ def tiny_zoo(tmp_path, monkeypatch):
     return types.SimpleNamespace(root=root, add=add)
 
 
-def trained_tiny_gan(seed=1, **config):
-    """A compiled tiny DCGAN whose every variable (BN statistics included) holds random, non-initial values."""
+def randomize_weights(gan, seed=1, std=0.3):
+    """Give every variable of a GAN (BN statistics included) random, non-initial values."""
     import numpy as np
 
-    import kerasgan
-
-    gan = kerasgan.models.DCGAN(**{**TINY_DCGAN_CONFIG, **config})
     rng = np.random.default_rng(seed)
     for variable in gan.generator.weights + gan.discriminator.weights:
-        values = rng.normal(0, 0.3, variable.shape)
+        values = rng.normal(0, std, variable.shape)
         if "variance" in variable.path:
             values = rng.uniform(0.5, 1.5, variable.shape)
         variable.assign(values.astype("float32"))
+    return gan
+
+
+def trained_tiny_gan(seed=1, **config):
+    """A compiled tiny DCGAN whose every variable (BN statistics included) holds random, non-initial values."""
+    import kerasgan
+
+    gan = randomize_weights(kerasgan.models.DCGAN(**{**TINY_DCGAN_CONFIG, **config}), seed)
     gan.compile()
     # Create the optimizer slots, as training would: a saved run then reloads without warnings.
     gan.d_optimizer.build(gan.discriminator.trainable_variables)

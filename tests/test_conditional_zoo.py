@@ -11,6 +11,7 @@ import keras
 import kerasgan
 from kerasgan import cli, zoo
 from kerasgan.metrics import conditional_accuracy, evaluate
+from conftest import randomize_weights
 
 NAMES = ["cat", "dog", "fox"]
 CGAN_CONFIG = {"image_shape": [8, 8, 1], "num_classes": 3, "latent_dim": 4, "filters": 2,
@@ -19,13 +20,7 @@ CGAN_CONFIG = {"image_shape": [8, 8, 1], "num_classes": 3, "latent_dim": 4, "fil
 
 def trained_tiny_cgan():
     """A tiny cGAN whose variables hold random values (so classes give different images)."""
-    gan = kerasgan.models.ConditionalGAN(**CGAN_CONFIG)
-    rng = np.random.default_rng(0)
-    for variable in gan.generator.weights + gan.discriminator.weights:
-        values = rng.normal(0, 0.5, variable.shape)
-        if "variance" in variable.path:
-            values = rng.uniform(0.5, 1.5, variable.shape)
-        variable.assign(values.astype("float32"))
+    gan = randomize_weights(kerasgan.models.ConditionalGAN(**CGAN_CONFIG), seed=0, std=0.5)
     gan.compile()
     return gan
 
@@ -86,11 +81,11 @@ def label_painting_generator(num_classes=3, size=28):
     """A [z, label] generator that paints class k as a flat image of value -1 + 2k / (K - 1)."""
     z = keras.Input((4,))
     label = keras.Input((1,), dtype="int32")
-    level = keras.layers.Embedding(num_classes, 1, embeddings_initializer=keras.initializers.Constant(0.0))
+    level = keras.layers.Embedding(num_classes, 1)
     painted = keras.layers.Flatten()(level(label))
     image = keras.layers.Dense(size * size, use_bias=False, kernel_initializer="ones", trainable=False)(painted)
     model = keras.Model([z, label], keras.layers.Reshape((size, size, 1))(image))
-    level.set_weights([np.linspace(-1, 1, num_classes).reshape(-1, 1) / (size * size) * (size * size)])
+    level.set_weights([np.linspace(-1, 1, num_classes).reshape(-1, 1)])  # class k -> -1 + 2k / (K - 1)
     return model
 
 
