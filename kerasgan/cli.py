@@ -314,6 +314,8 @@ def run_train(args):
 
 def _check_label_flags(args, family):
     """Refuse label flags a family cannot use, rather than silently ignoring them."""
+    from kerasgan.models import SemiSupervisedGAN
+
     if not family.uses_labels:
         for flag in ("labels_per_class", "num_classes"):
             if getattr(args, flag, None) is not None:
@@ -321,7 +323,7 @@ def _check_label_flags(args, family):
                     f"--{flag.replace('_', '-')} is for the labelled families (cgan, acgan, sgan); "
                     f"{family.__name__} trains on images alone."
                 )
-    elif args.labels_per_class is not None and family.__name__ != "SemiSupervisedGAN":
+    elif args.labels_per_class is not None and not issubclass(family, SemiSupervisedGAN):
         raise ValueError(
             "--labels-per-class is for sgan: cgan and acgan need a label for every image."
         )

@@ -745,7 +745,7 @@ def sample(name_or_generator, n, seed=None, labels=None, *, revision=None, batch
 
     from kerasgan.gan import GAN
     from kerasgan.images import to_uint8
-    from kerasgan.models.conditional import resolve_labels
+    from kerasgan.models.conditional import num_classes_of, resolve_labels
 
     if not (_is_int(n) or isinstance(n, np.integer)) or int(n) < 1:
         raise ValueError(f"n must be an int >= 1, got {n!r}.")
@@ -777,11 +777,9 @@ def sample(name_or_generator, n, seed=None, labels=None, *, revision=None, batch
     if latent_dim is None:
         raise ValueError(f"{label} has no fixed latent size (input shape {generator.input_shape}).")
     if conditional:
+        num_classes = num_classes or num_classes_of(generator)
         if num_classes is None:
-            embedding = next((l for l in generator.layers if isinstance(l, keras.layers.Embedding)), None)
-            if embedding is None:
-                raise ValueError(f"{label} takes [z, label] but its number of classes is unknown.")
-            num_classes = embedding.input_dim
+            raise ValueError(f"{label} takes [z, label] but its number of classes is unknown.")
         label_array = resolve_labels(labels, n, int(num_classes), class_names)
     if seed is None:
         seed = int(np.random.randint(0, 2**31 - 1))

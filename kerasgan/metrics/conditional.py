@@ -4,7 +4,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["ConditionalAccuracy", "conditional_accuracy"]
+__all__ = ["ConditionalAccuracy", "class_count", "conditional_accuracy"]
 
 
 class ConditionalAccuracy(NamedTuple):
@@ -15,20 +15,16 @@ class ConditionalAccuracy(NamedTuple):
     samples: int  # generated images in all
 
 
-def _num_classes(generator):
-    """K of a conditional zoo name, GAN or [z, label] generator."""
-    import keras
-
+def class_count(generator):
+    """K of a conditional zoo name, GAN or `[z, label]` generator; ValueError if it has none."""
     if isinstance(generator, str):
         from kerasgan import zoo
 
         num_classes = zoo.get_entry(generator)["config"].get("num_classes")
-    elif getattr(generator, "num_classes", None) is not None:
-        num_classes = generator.num_classes
     else:
-        model = getattr(generator, "generator", generator)
-        layers = model.layers if isinstance(model, keras.Model) else []
-        num_classes = next((l.input_dim for l in layers if isinstance(l, keras.layers.Embedding)), None)
+        from kerasgan.models.conditional import num_classes_of
+
+        num_classes = num_classes_of(generator)
     if num_classes is None:
         raise ValueError(f"{generator!r} is not class-conditional: it has no number of classes.")
     return int(num_classes)
@@ -64,7 +60,7 @@ def conditional_accuracy(generator, per_class=1000, classifier="fmnist", seed=0,
 
     if not isinstance(per_class, (int, np.integer)) or per_class < 1:
         raise ValueError(f"per_class must be an int >= 1, got {per_class!r}.")
-    num_classes = _num_classes(generator) if num_classes is None else int(num_classes)
+    num_classes = class_count(generator) if num_classes is None else int(num_classes)
     classify = get_classifier(classifier)
     correct = np.zeros(num_classes)
     for k in range(num_classes):

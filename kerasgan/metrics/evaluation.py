@@ -172,9 +172,9 @@ def evaluate(generator, data="fashion_mnist", metrics=METRICS, n=10000, features
         score = inception_score(get_classifier("fmnist")(fake), min(is_splits, len(fake)))
         results["is"], results["is_std"] = score.mean, score.std
     if "accuracy" in metrics:
-        from kerasgan.metrics.conditional import _num_classes, conditional_accuracy
+        from kerasgan.metrics.conditional import class_count, conditional_accuracy
 
-        per_class = max(1, n // _num_classes(generator))
+        per_class = max(1, n // class_count(generator))
         results["accuracy"] = conditional_accuracy(generator, per_class=per_class, seed=seed).accuracy
     results.update(
         features=getattr(extractor, "name", None),

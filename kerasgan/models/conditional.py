@@ -38,6 +38,7 @@ __all__ = [
     "masked_class_cross_entropy",
     "feature_matching_loss",
     "resolve_labels",
+    "num_classes_of",
 ]
 
 
@@ -172,6 +173,16 @@ def resolve_labels(labels, n, num_classes, class_names=None):
     if len(labels) != n:
         raise ValueError(f"Got {len(labels)} labels for n={n} samples.")
     return np.asarray(labels, "int32")
+
+
+def num_classes_of(model):
+    """K of a conditional GAN (its `num_classes`) or of a `[z, label]` generator (its label
+    embedding's input size); None when neither says."""
+    if getattr(model, "num_classes", None) is not None:
+        return int(model.num_classes)
+    generator = getattr(model, "generator", model)
+    layers = generator.layers if isinstance(generator, keras.Model) else []
+    return next((int(l.input_dim) for l in layers if isinstance(l, keras.layers.Embedding)), None)
 
 
 def _label_index(label, num_classes, class_names):
