@@ -489,6 +489,15 @@ def run_finetune(args):
     entry = zoo.get_entry(args.name)
     height, width, channels = entry["image_shape"]
     labelled = zoo.family_class(entry["family"]).uses_labels
+    if labelled:
+        from kerasgan import data
+
+        names, classes = data.class_names(args.data), entry["config"]["num_classes"]
+        if names is not None and len(names) > classes:
+            raise ValueError(
+                f"{args.data} has {len(names)} classes but {args.name} has {classes}: "
+                "fine-tune on at most that many class sub-folders (sorted, they become labels 0, 1, ...)."
+            )
 
     def load_dataset():
         return _load_data(args, (height, width), channels, labelled)

@@ -175,3 +175,22 @@ def test_shipped_semi_supervised_entry_classifies_fashion_mnist(monkeypatch):
     gan = kerasgan.load("sgan-fashion-mnist-100-labels", part="gan")
     accuracy = np.mean(gan.predict_classes(x[:500] / 127.5 - 1) == y[:500])
     assert accuracy > 0.65  # 100 labels; the recorded test accuracy is on all 10,000 images
+
+
+def test_cli_finetune_a_conditional_entry_on_class_folders(cgan_zoo, tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    for name in ("a", "b", "c", "d"):
+        (tmp_path / "data" / name).mkdir(parents=True)
+        for i in range(4):
+            Image.fromarray(rng.integers(0, 256, (8, 8), dtype=np.uint8)).save(tmp_path / "data" / name / f"{i}.png")
+    common = ["--epochs", "1", "--batch-size", "4", "--samples", "3"]
+    # Four classes for a three-class model: refused before anything trains.
+    assert cli.main(["finetune", "cgan-tiny", "--data", str(tmp_path / "data"), "--out", str(tmp_path / "x")] + common) == 1
+    assert "has 4 classes but cgan-tiny has 3" in capsys.readouterr().err
+    import shutil
+
+    shutil.rmtree(tmp_path / "data" / "d")
+    out = tmp_path / "run"
+    assert cli.main(["finetune", "cgan-tiny", "--data", str(tmp_path / "data"), "--out", str(out)] + common) == 0
+    gan = keras.saving.load_model(out / "gan.keras")
+    assert type(gan) is kerasgan.models.ConditionalGAN and int(gan.g_optimizer.iterations) == 3
