@@ -182,3 +182,30 @@ def test_weights_named_by_the_environment_must_match_the_pinned_sha256(tmp_path,
     monkeypatch.setenv(inception.WEIGHTS_ENV, str(other))
     with pytest.raises(IntegrityError, match="sha256 mismatch"):
         inception.fid_inception_weights()
+
+
+def test_inception_weights_come_from_the_pinned_hub_revision(hf_env, tmp_path, monkeypatch):
+    """With WEIGHTS_REVISION pinned, the weights are fetched from the Hub, sha256-checked and reused."""
+    import hashlib
+    from pathlib import Path
+
+    from kerasgan import hub
+    from kerasgan.metrics import inception
+
+    payload = b"stand-in for the converted FID weights" * 50
+    folder = tmp_path / "publish"
+    folder.mkdir()
+    (folder / inception.WEIGHTS_FILE).write_bytes(payload)
+    commit = hub.upload_folder_pinned(folder, "kerasgan-test/fid-inception-v3")
+    monkeypatch.setattr(inception, "WEIGHTS_REPO", "kerasgan-test/fid-inception-v3")
+    monkeypatch.setattr(inception, "WEIGHTS_REVISION", commit)
+    monkeypatch.setattr(inception, "WEIGHTS_SHA256", hashlib.sha256(payload).hexdigest())
+    monkeypatch.setenv("KERASGAN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv(inception.WEIGHTS_ENV, raising=False)
+
+    path = Path(inception.fid_inception_weights())
+    assert path.read_bytes() == payload
+    requests = len(hf_env.server.requests)
+    assert Path(inception.fid_inception_weights()) == path and len(hf_env.server.requests) == requests
+    path.write_bytes(b"damaged")  # a damaged copy is replaced by a fresh, verified download
+    assert Path(inception.fid_inception_weights()).read_bytes() == payload
