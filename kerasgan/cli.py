@@ -46,6 +46,14 @@ def _family_help():
     return "; ".join(f"{name}: {text}" for name, (_, _, text) in FAMILIES.items())
 
 
+def _add_run_flags(parser):
+    """The flags `train` and `finetune` share: how the fit loop runs and what it writes."""
+    parser.add_argument("--steps-per-epoch", type=int, default=None)
+    parser.add_argument("--samples", type=int, default=64, help="images in each sample grid")
+    parser.add_argument("--jit", action="store_true", help="compile the train step with XLA")
+    parser.add_argument("--resume", action="store_true", help="continue from the run folder's gan.keras")
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="kerasgan",
@@ -98,13 +106,8 @@ def build_parser():
         help="cgan/acgan/sgan: number of classes, when the data has no class names "
         "(Fashion-MNIST, MNIST and class folders have)",
     )
-    train.add_argument("--steps-per-epoch", type=int, default=None)
-    train.add_argument("--samples", type=int, default=64, help="images in each sample grid")
     train.add_argument("--seed", type=int, default=None, help="default: 0, or the zoo recipe's")
-    train.add_argument("--jit", action="store_true", help="compile the train step with XLA")
-    train.add_argument(
-        "--resume", action="store_true", help="continue from the run folder's gan.keras"
-    )
+    _add_run_flags(train)
     train.set_defaults(handler=run_train)
 
     listing = commands.add_parser(
@@ -149,14 +152,9 @@ def build_parser():
     finetune.add_argument("--epochs", type=int, default=5)
     finetune.add_argument("--batch-size", type=int, default=64)
     finetune.add_argument("--limit", type=int, default=None, help="use only the first N images")
-    finetune.add_argument("--steps-per-epoch", type=int, default=None)
-    finetune.add_argument("--samples", type=int, default=64, help="images in each sample grid")
     finetune.add_argument("--seed", type=int, default=0)
     finetune.add_argument("--revision", default=None, help="Hub commit to read instead of the pinned one")
-    finetune.add_argument("--jit", action="store_true", help="compile the train step with XLA")
-    finetune.add_argument(
-        "--resume", action="store_true", help="continue from the run folder's gan.keras"
-    )
+    _add_run_flags(finetune)
     finetune.set_defaults(handler=run_finetune)
 
     evaluate = commands.add_parser(
