@@ -65,7 +65,7 @@ def train_supervised(entry, seed, steps):
         config.get("dropout", 0.0), config.get("batch_norm", True),
     )
     model.compile(
-        optimizer=zoo._optimizer(recipe["d_optimizer"]),
+        optimizer=zoo.optimizer_from_spec(recipe["d_optimizer"]),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
     )
     start = time.time()
@@ -119,8 +119,7 @@ def main():
     print(f"gap        {100 * gap:+.2f} points (target: >= +5)")
     if args.json:
         result = {
-            "command": "python benchmarks/semi_supervised.py " + " ".join(
-                f"--seeds {' '.join(map(str, args.seeds))}".split()),
+            "command": f"python benchmarks/semi_supervised.py --seeds {' '.join(map(str, args.seeds))}",
             "entry": ENTRY, "recipe": entry["recipe"], "config": entry["config"],
             "epochs": args.epochs, "steps_per_epoch": args.steps_per_epoch,
             "machine": platform.processor() or platform.machine(), "cpus": os.cpu_count(),

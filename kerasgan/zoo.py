@@ -501,7 +501,8 @@ def build(entry, seed=None):
         raise ZooEntryError(f"config of '{entry['name']}' does not fit {entry['family']}: {error}") from None
 
 
-def _optimizer(spec):
+def optimizer_from_spec(spec):
+    """A Keras optimizer from a recipe's optimizer dict, e.g. {"name": "adam", "learning_rate": 2e-4}."""
     import keras
 
     spec = dict(spec)
@@ -519,8 +520,8 @@ def compile_from_recipe(gan, recipe, **overrides):
             `jit_compile=True`, `loss="hinge"`).
     """
     kwargs = dict(
-        d_optimizer=_optimizer(recipe["d_optimizer"]),
-        g_optimizer=_optimizer(recipe["g_optimizer"]),
+        d_optimizer=optimizer_from_spec(recipe["d_optimizer"]),
+        g_optimizer=optimizer_from_spec(recipe["g_optimizer"]),
         loss=recipe["loss"],
         d_steps=recipe["d_steps"],
         gp_weight=float(recipe["gp_weight"]),
