@@ -208,7 +208,9 @@ def _fit_run(args, out, build_gan, load_dataset, state):
         args: argparse.Namespace. Uses resume, epochs, steps_per_epoch,
             samples and seed.
         out: str. The run folder.
-        build_gan: callable. Returns a compiled GAN for a fresh run.
+        build_gan: callable. `build_gan(total_steps)` returns a compiled GAN
+            for a fresh run of `total_steps` batches (for learning-rate
+            schedules).
         load_dataset: callable. Returns the tf.data.Dataset to train on.
         state: dict. Extra fields written into state.json.
     """
@@ -224,13 +226,14 @@ def _fit_run(args, out, build_gan, load_dataset, state):
             f"{args.data} gives no full batch of {args.batch_size} images; lower --batch-size."
         )
 
+    steps_per_epoch = args.steps_per_epoch or int(dataset.cardinality())
     initial_epoch = 0
     if args.resume and os.path.exists(checkpoint):
         gan = keras.saving.load_model(checkpoint)
         initial_epoch = _epochs_done(out)
         print(f"Resuming {checkpoint} after epoch {initial_epoch}.")
     else:
-        gan = build_gan()
+        gan = build_gan(args.epochs * steps_per_epoch if steps_per_epoch > 0 else None)
     if initial_epoch >= args.epochs:
         print(f"{out} has already trained {initial_epoch} epochs (--epochs {args.epochs}).")
         return 0
@@ -275,7 +278,7 @@ def run_train(args):
             loaded["dataset"] = _load_data(args, args.image_size, args.channels, family.uses_labels)
             return loaded["dataset"]
 
-        def build_gan():
+        def build_gan(total_steps):
             spec = loaded["dataset"].element_spec
             while isinstance(spec, tuple):  # (images, labels) or ((images, labels), images)
                 spec = spec[0]
@@ -417,7 +420,7 @@ def _zoo_recipe_run(args):
     def load_dataset():
         return _load_data(args, (height, width), channels, family.uses_labels)
 
-    def build_gan():
+    def build_gan(total_steps):
         gan = zoo.build(entry, seed=args.seed)
         overrides = {}
         if args.loss:
@@ -426,7 +429,7 @@ def _zoo_recipe_run(args):
             overrides["d_steps"] = args.d_steps
         if args.jit:
             overrides["jit_compile"] = True
-        return zoo.compile_from_recipe(gan, recipe, **overrides)
+        return zoo.compile_from_recipe(gan, recipe, total_steps, **overrides)
 
     return load_dataset, build_gan
 
@@ -500,11 +503,10 @@ def run_finetune(args):
     def load_dataset():
         return _load_data(args, (height, width), channels, labelled)
 
-    def build_gan():
+    def build_gan(total_steps):
         gan = zoo.load(args.name, revision=args.revision, part="gan")
-        if args.jit:
-            zoo.compile_from_recipe(gan, entry["recipe"], jit_compile=True)
-        return gan
+        overrides = {"jit_compile": True} if args.jit else {}
+        return zoo.compile_from_recipe(gan, entry["recipe"], total_steps, **overrides)
 
     state = {"family": entry["recipe"]["family"], "data": args.data, "finetuned_from": args.name}
     return _fit_run(args, os.path.expanduser(args.out), build_gan, load_dataset, state)

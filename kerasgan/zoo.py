@@ -132,7 +132,8 @@ RECIPE_FIELDS = {
     "d_steps": (1, "int >= 1: discriminator steps per generator step"),
     "gp_weight": (0.0, "float >= 0: WGAN-GP gradient penalty weight"),
     "r1_weight": (0.0, "float >= 0: R1 penalty gamma"),
-    # {"name": "adam" | "rmsprop" | "sgd", "learning_rate": float, optimizer arguments}.
+    # {"name": "adam" | "rmsprop" | "sgd", "learning_rate": float, optimizer arguments,
+    #  optional "schedule": "constant" (default) | "linear" (decays to 0 over the run)}.
     "d_optimizer": (_ADAM, "an optimizer dict"),
     "g_optimizer": (_ADAM, "an optimizer dict"),
     "seed": (0, "int: data order, training noise and sample-grid seed"),
@@ -146,6 +147,10 @@ OPTIMIZERS = {
     "rmsprop": ("RMSprop", {"rho", "momentum", "epsilon"}),
     "sgd": ("SGD", {"momentum", "nesterov"}),
 }
+
+#: Learning-rate schedules an optimizer dict may name: "constant" keeps
+#: learning_rate; "linear" decays it linearly to 0 over the run's steps.
+SCHEDULES = ("constant", "linear")
 
 #: The names kerasgan.losses.get accepts (kept here so validating needs no Keras import).
 LOSS_NAMES = ("hinge", "least_squares", "minimax", "non_saturating", "wasserstein")
@@ -190,10 +195,14 @@ def _check_optimizer(where, value, problems):
     if name not in OPTIMIZERS:
         problems.append(f"{where}.name must be one of {sorted(OPTIMIZERS)}, got {name!r}")
         return
-    allowed = ("name", "learning_rate", *sorted(OPTIMIZERS[name][1]))
+    allowed = ("name", "learning_rate", "schedule", *sorted(OPTIMIZERS[name][1]))
     _check_keys(where, value, allowed, ("name", "learning_rate"), problems)
     for key, item in value.items():
         if key == "name" or key not in allowed:
+            continue
+        if key == "schedule":
+            if item not in SCHEDULES:
+                problems.append(f"{where}.schedule must be one of {list(SCHEDULES)}, got {item!r}")
             continue
         if key == "nesterov":
             if not isinstance(item, bool):
@@ -501,29 +510,55 @@ def build(entry, seed=None):
         raise ZooEntryError(f"config of '{entry['name']}' does not fit {entry['family']}: {error}") from None
 
 
-def optimizer_from_spec(spec):
-    """A Keras optimizer from a recipe's optimizer dict, e.g. {"name": "adam", "learning_rate": 2e-4}."""
+def optimizer_from_spec(spec, total_steps=None):
+    """A Keras optimizer from a recipe's optimizer dict, e.g. {"name": "adam", "learning_rate": 2e-4}.
+
+    Args:
+        spec: dict. A validated optimizer dict.
+        total_steps: int or None. Length of the run in optimizer steps. With
+            `"schedule": "linear"` the learning rate decays linearly from
+            `learning_rate` to 0 over these steps (a
+            `keras.optimizers.schedules.PolynomialDecay`, which is saved and
+            resumed with the optimizer). None keeps the rate constant, e.g.
+            for a fine-tune of unknown length.
+
+    Example:
+    >>> opt = optimizer_from_spec({"name": "adam", "learning_rate": 1e-3, "schedule": "linear"}, 100)
+    >>> round(float(opt.learning_rate), 6)
+    0.001
+    """
     import keras
 
     spec = dict(spec)
     class_name, _ = OPTIMIZERS[spec.pop("name")]
+    if spec.pop("schedule", "constant") == "linear" and total_steps is not None:
+        if not (_is_int(total_steps) and total_steps >= 1):
+            raise ValueError(f"total_steps must be an int >= 1, got {total_steps!r}.")
+        spec["learning_rate"] = keras.optimizers.schedules.PolynomialDecay(
+            spec["learning_rate"], total_steps, end_learning_rate=0.0
+        )
     return getattr(keras.optimizers, class_name)(**spec)
 
 
-def compile_from_recipe(gan, recipe, **overrides):
+def compile_from_recipe(gan, recipe, total_steps=None, **overrides):
     """Compile `gan` with a recipe's optimizers, loss, d_steps and penalties.
 
     Args:
         gan: kerasgan.GAN. The model to compile.
         recipe: dict. A validated recipe (defaults filled in).
+        total_steps: int or None. Training steps (batches) the run will
+            take, for optimizers with `"schedule": "linear"` (see
+            `optimizer_from_spec`); the discriminator's optimizer counts
+            `d_steps` updates per step.
         **overrides: compile arguments that replace the recipe's (e.g.
             `jit_compile=True`, `loss="hinge"`).
     """
+    d_steps = overrides.get("d_steps", recipe["d_steps"])
     kwargs = dict(
-        d_optimizer=optimizer_from_spec(recipe["d_optimizer"]),
-        g_optimizer=optimizer_from_spec(recipe["g_optimizer"]),
+        d_optimizer=optimizer_from_spec(recipe["d_optimizer"], total_steps and total_steps * d_steps),
+        g_optimizer=optimizer_from_spec(recipe["g_optimizer"], total_steps),
         loss=recipe["loss"],
-        d_steps=recipe["d_steps"],
+        d_steps=d_steps,
         gp_weight=float(recipe["gp_weight"]),
         r1_weight=float(recipe["r1_weight"]),
     )
@@ -825,6 +860,26 @@ def check_matches_entry(gan, entry):
             )
 
 
+def _schedule_name(config):
+    """The recipe schedule name of an optimizer config, with its learning_rate set to the starting rate.
+
+    "constant" for a plain rate, "linear" for `optimizer_from_spec`'s decay to
+    0, else the schedule's class name (which no recipe can ask for).
+    """
+    rate = config.get("learning_rate")
+    if not isinstance(rate, dict):
+        return "constant"
+    inner = rate.get("config", {})
+    config["learning_rate"] = inner.get("initial_learning_rate")
+    linear = (
+        rate.get("class_name") == "PolynomialDecay"
+        and inner.get("power") == 1.0
+        and inner.get("end_learning_rate") == 0.0
+        and not inner.get("cycle")
+    )
+    return "linear" if linear else rate.get("class_name")
+
+
 def recipe_mismatches(gan, recipe):
     """List how a compiled GAN's game differs from a recipe (loss, d_steps, penalties, optimizers).
 
@@ -852,8 +907,11 @@ def recipe_mismatches(gan, recipe):
             problems.append(f"{key}: model {type(optimizer).__name__}, recipe {class_name}")
             continue
         config = optimizer.get_config()
+        schedule = _schedule_name(config)
+        if schedule != spec.get("schedule", "constant"):
+            problems.append(f"{key}.schedule: model {schedule!r}, recipe {spec.get('schedule', 'constant')!r}")
         for arg, want in spec.items():
-            if arg == "name":
+            if arg in ("name", "schedule"):
                 continue
             got = config.get(arg)
             if isinstance(got, dict) or got is None:

@@ -111,6 +111,8 @@ def test_list_models_only_reads_the_registry():
         (lambda e: e["recipe"].update(family="wgan-gp"), "trains WGANGP"),
         (lambda e: e["recipe"].update(loss="l2"), "recipe.loss must be one of"),
         (lambda e: e["recipe"].update(d_optimizer={"name": "adam", "learning_rate": 1e-4, "momentum": 0.9}), "unknown key 'momentum'"),
+        (lambda e: e["recipe"].update(g_optimizer={"name": "adam", "learning_rate": 1e-4, "schedule": "cosine"}),
+         "g_optimizer.schedule must be one of ['constant', 'linear']"),
         (lambda e: e.update(description="two\nlines"), "one non-empty line"),
         (lambda e: e["training"].update(date="22/11/2026"), "YYYY-MM-DD"),
         (lambda e: e.update(family="Functional"), "not a GAN registered in kerasgan.models"),
@@ -394,6 +396,40 @@ def test_cli_train_zoo_name_uses_recipe_and_flags_override(tiny_zoo, tmp_path):
         "epochs_done": 2, "family": "dcgan-tiny", "data": str(data), "batch_size": 16, "limit": None, "seed": 3,
         "steps_per_epoch": None, "labels_per_class": None,
     }
+
+
+def test_linear_schedule_decays_to_zero_over_the_given_steps():
+    spec = {"name": "adam", "learning_rate": 1e-3, "beta_1": 0.5, "schedule": "linear"}
+    schedule = zoo.optimizer_from_spec(spec, total_steps=10)._learning_rate
+    assert [float(schedule(step)) for step in (0, 5, 10, 20)] == pytest.approx([1e-3, 5e-4, 0.0, 0.0])
+    # Without the run's length (e.g. a fine-tune of unknown length) the rate stays constant.
+    assert float(zoo.optimizer_from_spec(spec).learning_rate) == pytest.approx(1e-3)
+    with pytest.raises(ValueError, match="total_steps must be an int >= 1"):
+        zoo.optimizer_from_spec(spec, total_steps=0)
+
+
+def test_cli_train_linear_schedule_spans_the_run_and_is_saved(tiny_zoo, tmp_path):
+    data = tmp_path / "tiny.npz"
+    np.savez(data, x=np.random.default_rng(0).integers(0, 256, (16, 8, 8, 1), dtype=np.uint8))
+    linear = {"name": "adam", "learning_rate": 1e-3, "beta_1": 0.5, "schedule": "linear"}
+    tiny_zoo.add(recipe={"family": "dcgan", "data": str(data), "epochs": 2, "batch_size": 4, "d_steps": 2,
+                         "d_optimizer": linear, "g_optimizer": linear})
+    out = tmp_path / "run"
+    assert cli.main(["train", "dcgan-tiny", "--out", str(out), "--samples", "4"]) == 0
+    gan = keras.saving.load_model(out / "gan.keras")  # what --resume reloads
+    # 2 epochs of 4 batches: G decays over 8 steps, D over 2 x 8 updates, both to 0 at the end.
+    assert int(gan.g_optimizer.iterations) == 8 and int(gan.d_optimizer.iterations) == 16
+    assert float(gan.g_optimizer._learning_rate(4)) == pytest.approx(5e-4)
+    assert float(gan.d_optimizer._learning_rate(8)) == pytest.approx(5e-4)
+    assert float(gan.g_optimizer.learning_rate) == 0.0 and float(gan.d_optimizer.learning_rate) == 0.0
+    # hub_upload --from-run recognises the schedule as the recipe's, and a constant recipe as different.
+    recipe = zoo.get_entry("dcgan-tiny")["recipe"]
+    assert zoo.recipe_mismatches(gan, recipe) == []
+    recipe["g_optimizer"] = dict(linear, schedule="constant", learning_rate=2e-3)
+    assert zoo.recipe_mismatches(gan, recipe) == [
+        "g_optimizer.schedule: model 'linear', recipe 'constant'",
+        "g_optimizer.learning_rate: model 0.001, recipe 0.002",
+    ]
 
 
 def test_cli_train_family_still_needs_data(tmp_path, capsys):
