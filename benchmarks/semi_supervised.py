@@ -8,8 +8,9 @@ For each seed:
   10,000 test images.
 * **supervised**: the same discriminator architecture
   (`classifier_discriminator` with the entry's filters and dropout), trained
-  with the same optimizer on the same labelled images alone (same
-  augmentation: none), for as many steps as the GAN's discriminator took,
+  with the same optimizer (and learning-rate schedule, spread over its own
+  run) on the same labelled images alone (same augmentation: none), for as
+  many steps as the GAN's discriminator took,
   a fixed budget (no early stopping on test data), then the same test
   accuracy.
 
@@ -65,7 +66,7 @@ def train_supervised(entry, seed, steps):
         config.get("dropout", 0.0), config.get("batch_norm", True),
     )
     model.compile(
-        optimizer=zoo.optimizer_from_spec(recipe["d_optimizer"]),
+        optimizer=zoo.optimizer_from_spec(recipe["d_optimizer"], total_steps=steps),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
     )
     start = time.time()

@@ -702,7 +702,9 @@ def load(name, revision=None, part="generator", weights="pretrained", *, zoo_dir
             mapping z (batch, latent_dim) to images in [-1, 1]); "gan" returns
             the whole GAN, generator and discriminator, compiled with the
             recipe's optimizers and loss, ready to `fit` (fine-tuning; the
-            optimizer state starts fresh).
+            optimizer state starts fresh; a "linear" schedule needs the
+            run's length, so it stays constant here unless you recompile
+            with `compile_from_recipe(gan, entry["recipe"], total_steps)`).
         weights: str or None. "pretrained", or None for the untrained
             architecture (no file is read).
         zoo_dir: str, PathLike or None. Registry folder (see `registry_dir`).
