@@ -862,24 +862,23 @@ def check_matches_entry(gan, entry):
             )
 
 
-def _schedule_name(config):
-    """The recipe schedule name of an optimizer config, with its learning_rate set to the starting rate.
+def _schedule_of(config):
+    """(recipe schedule name, starting learning rate) of an optimizer config.
 
-    "constant" for a plain rate, "linear" for `optimizer_from_spec`'s decay to
-    0, else the schedule's class name (which no recipe can ask for).
+    The name is "constant" for a plain rate, "linear" for `optimizer_from_spec`'s
+    decay to 0, else the schedule's class name (which no recipe can ask for).
     """
     rate = config.get("learning_rate")
     if not isinstance(rate, dict):
-        return "constant"
+        return "constant", rate
     inner = rate.get("config", {})
-    config["learning_rate"] = inner.get("initial_learning_rate")
     linear = (
         rate.get("class_name") == "PolynomialDecay"
         and inner.get("power") == 1.0
         and inner.get("end_learning_rate") == 0.0
         and not inner.get("cycle")
     )
-    return "linear" if linear else rate.get("class_name")
+    return ("linear" if linear else rate.get("class_name")), inner.get("initial_learning_rate")
 
 
 def recipe_mismatches(gan, recipe):
@@ -909,7 +908,7 @@ def recipe_mismatches(gan, recipe):
             problems.append(f"{key}: model {type(optimizer).__name__}, recipe {class_name}")
             continue
         config = optimizer.get_config()
-        schedule = _schedule_name(config)
+        schedule, config["learning_rate"] = _schedule_of(config)
         if schedule != spec.get("schedule", "constant"):
             problems.append(f"{key}.schedule: model {schedule!r}, recipe {spec.get('schedule', 'constant')!r}")
         for arg, want in spec.items():
