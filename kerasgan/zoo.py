@@ -909,8 +909,9 @@ def recipe_mismatches(gan, recipe):
             continue
         config = optimizer.get_config()
         schedule, config["learning_rate"] = _schedule_of(config)
-        if schedule != spec.get("schedule", "constant"):
-            problems.append(f"{key}.schedule: model {schedule!r}, recipe {spec.get('schedule', 'constant')!r}")
+        wanted = spec.get("schedule", "constant")
+        if schedule != wanted:
+            problems.append(f"{key}.schedule: model {schedule!r}, recipe {wanted!r}")
         for arg, want in spec.items():
             if arg in ("name", "schedule"):
                 continue
