@@ -7,7 +7,7 @@ For each seed:
   images unlabelled), then the discriminator's K-class accuracy on the
   10,000 test images.
 * **supervised**: the same discriminator architecture
-  (`classifier_discriminator` with the entry's filters and dropout), trained
+  (`semi_supervised_classifier` with the entry's config), trained
   with the same optimizer (and learning-rate schedule, spread over its own
   run) on the same labelled images alone (same augmentation: none), for as
   many steps as the GAN's discriminator took,
@@ -53,7 +53,7 @@ def train_supervised(entry, seed, steps):
     import keras
 
     from kerasgan import data, zoo
-    from kerasgan.models.conditional import classifier_discriminator
+    from kerasgan.models.conditional import semi_supervised_classifier
 
     recipe, config = entry["recipe"], entry["config"]
     keras.utils.set_random_seed(seed)
@@ -61,9 +61,9 @@ def train_supervised(entry, seed, steps):
         recipe["data"], recipe["labels_per_class"], batch_size=recipe["batch_size"], seed=seed
     )
     labelled = stream.map(lambda pair, unlabelled: pair).repeat()
-    model = classifier_discriminator(
+    model = semi_supervised_classifier(
         tuple(config["image_shape"]), config["num_classes"], config["filters"],
-        config.get("dropout", 0.0), config.get("batch_norm", True),
+        config.get("dropout", 0.0), config.get("batch_norm", True), config.get("architecture", "dcgan"),
     )
     model.compile(
         optimizer=zoo.optimizer_from_spec(recipe["d_optimizer"], total_steps=steps),

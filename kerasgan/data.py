@@ -26,7 +26,26 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-import tensorflow as tf
+
+
+class _LazyTensorFlow:
+    """`tf`, imported on first use: the array readers (`load_arrays`,
+    `load_idx`, `labelled_subset`, the toy sets) work without TensorFlow,
+    e.g. under the torch backend on a machine that has only torch."""
+
+    def __getattr__(self, name):
+        try:
+            import tensorflow
+        except ImportError as error:
+            raise ImportError(
+                "kerasgan.data builds its tf.data pipelines with TensorFlow, which is not "
+                f"installed ({error}): pip install tensorflow. Without it, load_arrays() "
+                "and load_idx() still read the data as NumPy arrays."
+            ) from None
+        return getattr(tensorflow, name)
+
+
+tf = _LazyTensorFlow()
 
 __all__ = [
     "CLASS_NAMES",

@@ -15,6 +15,10 @@ def default_optimizer():
     return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
 
 
+#: The Keras backends whose `fit` runs the GAN's training step.
+TRAINING_BACKENDS = ("tensorflow", "torch")
+
+
 def _tf():
     # TensorFlow is imported only where the training step needs it, so that a
     # generator can be built and sampled from under any Keras backend.
@@ -277,6 +281,8 @@ class GAN(keras.Model):
     def train_step(self, data):
         if self.loss_fn is None:
             raise RuntimeError("Call `gan.compile()` before `fit`.")
+        if keras.backend.backend() == "torch":
+            return self._torch_train_step(data)
         tf = _tf()
         real, labels = self.unpack_batch(data)
         real = ops.cast(real, self.compute_dtype)
@@ -302,36 +308,87 @@ class GAN(keras.Model):
             g_loss = self.generator_loss(fake, labels, real=real)
         g_grads = g_tape.gradient(g_loss, g_vars)
         self.g_optimizer.apply_gradients(zip(g_grads, g_vars))
+        return self._report(d_loss, g_loss, real_logits, fake_logits)
 
-        self.d_loss_tracker.update_state(d_loss)
-        self.g_loss_tracker.update_state(g_loss)
+    def make_train_function(self, force=False):
+        backend = keras.backend.backend()
+        if backend not in TRAINING_BACKENDS:
+            raise NotImplementedError(
+                f"kerasgan trains on the {' or '.join(TRAINING_BACKENDS)} backend, not {backend!r}: "
+                "set KERAS_BACKEND=tensorflow (or torch) before importing keras. Generators "
+                "loaded under any backend can still sample."
+            )
+        return super().make_train_function(force)
+
+    def _torch_train_step(self, data):
+        """`train_step` under the torch backend: the same game, with autograd.
+
+        As on TensorFlow, the generator's forward pass of the last
+        discriminator step is recorded once and reused by its own update.
+        """
+        import torch
+
+        real, labels = self.unpack_batch(data)
+        real = ops.cast(real, self.compute_dtype)
+        batch_size = ops.shape(real)[0]
+        d_vars = self.discriminator.trainable_variables
+        g_vars = self.generator.trainable_variables
+
+        for step in range(self.d_steps):
+            z = self.sample_latent(batch_size)
+            with torch.set_grad_enabled(step == self.d_steps - 1):
+                fake = self.run_generator(z, labels, training=True)
+            self.zero_grad()
+            d_loss, real_logits, fake_logits = self.discriminator_loss(
+                real, ops.stop_gradient(fake), labels
+            )
+            d_loss.backward()
+            with torch.no_grad():
+                self.d_optimizer.apply([v.value.grad for v in d_vars], d_vars)
+
+        self.zero_grad()
+        g_loss = self.generator_loss(fake, labels, real=real)
+        g_loss.backward()
+        with torch.no_grad():
+            self.g_optimizer.apply([v.value.grad for v in g_vars], g_vars)
+        return self._report(d_loss, g_loss, real_logits, fake_logits)
+
+    def _report(self, d_loss, g_loss, real_logits, fake_logits):
+        self.d_loss_tracker.update_state(ops.stop_gradient(d_loss))
+        self.g_loss_tracker.update_state(ops.stop_gradient(g_loss))
         self.d_real_tracker.update_state(
-            ops.mean(self.loss_fn.to_probability(real_logits))
+            ops.mean(self.loss_fn.to_probability(ops.stop_gradient(real_logits)))
         )
         self.d_fake_tracker.update_state(
-            ops.mean(self.loss_fn.to_probability(fake_logits))
+            ops.mean(self.loss_fn.to_probability(ops.stop_gradient(fake_logits)))
         )
         return {m.name: m.result() for m in self.metrics}
+
+    def _input_gradient(self, inputs, labels=None):
+        """Gradient of the summed scores with respect to `inputs`, kept differentiable."""
+        if keras.backend.backend() == "torch":
+            import torch
+
+            inputs = inputs.detach().requires_grad_(True)
+            scores = self.score(inputs, labels, training=True)
+            return torch.autograd.grad(ops.sum(scores), inputs, create_graph=True)[0]
+        tf = _tf()
+        with tf.GradientTape() as tape:
+            tape.watch(inputs)
+            scores = self.score(inputs, labels, training=True)
+        return tape.gradient(scores, inputs)
 
     def _interpolation_weights(self, real):
         shape = (ops.shape(real)[0],) + (1,) * (len(real.shape) - 1)
         return keras.random.uniform(shape, seed=self.seed_generator)
 
     def _gradient_penalty(self, real, fake, labels=None):
-        tf = _tf()
         alpha = self._interpolation_weights(real)
         mixed = alpha * real + (1.0 - alpha) * fake
-        with tf.GradientTape() as tape:
-            tape.watch(mixed)
-            scores = self.score(mixed, labels, training=True)
-        return losses_lib.gradient_penalty(tape.gradient(scores, mixed))
+        return losses_lib.gradient_penalty(self._input_gradient(mixed, labels))
 
     def _r1_penalty(self, real, labels=None):
-        tf = _tf()
-        with tf.GradientTape() as tape:
-            tape.watch(real)
-            scores = self.score(real, labels, training=True)
-        return losses_lib.r1_penalty(tape.gradient(scores, real))
+        return losses_lib.r1_penalty(self._input_gradient(real, labels))
 
     # ------------------------------------------------------------------ #
     # Serialisation

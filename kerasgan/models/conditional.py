@@ -35,6 +35,8 @@ __all__ = [
     "conditional_discriminator",
     "acgan_discriminator",
     "classifier_discriminator",
+    "mlp_classifier",
+    "semi_supervised_classifier",
     "masked_class_cross_entropy",
     "feature_matching_loss",
     "resolve_labels",
@@ -119,6 +121,41 @@ def classifier_discriminator(image_shape, num_classes, filters=64, dropout=0.0, 
         num_classes, kernel_initializer=dcgan_init(), name="class_logits"
     )(features)
     return keras.Model(trunk.input, class_logits, name="classifier")
+
+
+#: The layer widths of Salimans et al.'s MNIST discriminator.
+MLP_UNITS = (1000, 500, 250, 250, 250)
+
+
+def mlp_classifier(image_shape, num_classes, units=MLP_UNITS, input_noise=0.3, hidden_noise=0.5):
+    """Salimans et al. (2016)'s MNIST discriminator: a noisy MLP with K class logits.
+
+    Gaussian noise (std `input_noise`) on the flattened image, then ReLU
+    dense layers of `units` units, each followed by Gaussian noise (std
+    `hidden_noise`); the noise is active only in training. The last hidden
+    layer is named "features" (feature matching reads it). Their weight
+    normalisation is left out.
+
+    Args:
+        image_shape: tuple (H, W, C). Input image shape.
+        num_classes: int. Number of class logits K.
+        units: sequence of int. Widths of the hidden layers.
+        input_noise: float. Noise std on the input.
+        hidden_noise: float. Noise std after every hidden layer.
+
+    Example:
+    >>> mlp_classifier((8, 8, 1), 3, units=(16, 8)).output_shape
+    (None, 3)
+    """
+    images = keras.Input(tuple(image_shape), name="images")
+    x = keras.layers.Flatten(name="flatten")(images)
+    x = keras.layers.GaussianNoise(input_noise, name="input_noise")(x)
+    for i, width in enumerate(units):
+        last = i == len(units) - 1
+        x = keras.layers.Dense(width, activation="relu", name="features" if last else f"dense{i}")(x)
+        x = keras.layers.GaussianNoise(hidden_noise, name=f"noise{i}")(x)
+    class_logits = keras.layers.Dense(num_classes, name="class_logits")(x)
+    return keras.Model(images, class_logits, name="classifier")
 
 
 def _as_label_column(labels):
@@ -413,6 +450,30 @@ class ACGAN(ConditionalGAN):
 
 
 GENERATOR_OBJECTIVES = ("adversarial", "feature_matching")
+#: The discriminator architectures of `SemiSupervisedGAN`.
+CLASSIFIER_ARCHITECTURES = ("dcgan", "mlp")
+
+
+def semi_supervised_classifier(
+    image_shape, num_classes, filters=64, dropout=0.0, batch_norm=True, architecture="dcgan"
+):
+    """The discriminator of a `SemiSupervisedGAN` (and of its supervised baseline).
+
+    "dcgan" is `classifier_discriminator(image_shape, num_classes, filters,
+    dropout, batch_norm)`; "mlp" is `mlp_classifier(image_shape, num_classes)`,
+    which ignores `filters`, `dropout` and `batch_norm`.
+
+    Example:
+    >>> semi_supervised_classifier((8, 8, 1), 3, architecture="mlp").output_shape
+    (None, 3)
+    """
+    if architecture not in CLASSIFIER_ARCHITECTURES:
+        raise ValueError(
+            f"architecture must be one of {CLASSIFIER_ARCHITECTURES}, got {architecture!r}."
+        )
+    if architecture == "mlp":
+        return mlp_classifier(image_shape, num_classes)
+    return classifier_discriminator(image_shape, num_classes, filters, dropout, batch_norm)
 
 
 @keras.saving.register_keras_serializable(package="kerasgan")
@@ -459,6 +520,10 @@ class SemiSupervisedGAN(GAN):
             discriminator (a regulariser for the few labels).
         batch_norm: bool. Batch norm in the discriminator (DCGAN style).
         generator_objective: str. "adversarial" or "feature_matching".
+        architecture: str. The discriminator: "dcgan" (the DCGAN trunk with
+            a K-way head, `classifier_discriminator`) or "mlp" (Salimans et
+            al.'s noisy MNIST MLP, `mlp_classifier`; `filters`, `dropout`
+            and `batch_norm` then shape the generator only, or nothing).
         seed: int or None. Seed of the training noise.
 
     Example:
@@ -481,6 +546,7 @@ class SemiSupervisedGAN(GAN):
         dropout=0.0,
         batch_norm=True,
         generator_objective="adversarial",
+        architecture="dcgan",
         seed=None,
         **kwargs,
     ):
@@ -496,7 +562,9 @@ class SemiSupervisedGAN(GAN):
             )
         super().__init__(
             dcgan_generator(image_shape, latent_dim, filters),
-            classifier_discriminator(image_shape, num_classes, filters, dropout, batch_norm),
+            semi_supervised_classifier(
+                image_shape, num_classes, filters, dropout, batch_norm, architecture
+            ),
             latent_dim=latent_dim,
             seed=seed,
             **kwargs,
@@ -515,6 +583,7 @@ class SemiSupervisedGAN(GAN):
             dropout=float(dropout),
             batch_norm=bool(batch_norm),
             generator_objective=generator_objective,
+            architecture=architecture,
         )
         # A view of D up to its last hidden layer, for feature matching. Set
         # around Keras's attribute tracking: it shares D's layers and must not

@@ -264,6 +264,38 @@ def test_feature_matching_generator_objective():
         SemiSupervisedGAN(image_shape=(8, 8, 1), num_classes=3, latent_dim=4, filters=2, dropout=1.0)
 
 
+def test_mlp_classifier_architecture():
+    """Salimans et al.'s noisy MLP: 784 -> 1000-500-250-250-250 -> K, noise only while training."""
+    from kerasgan.models import SemiSupervisedGAN
+    from kerasgan.models.conditional import MLP_UNITS, mlp_classifier, semi_supervised_classifier
+
+    model = mlp_classifier((28, 28, 1), 10)
+    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    assert [layer.units for layer in dense] == list(MLP_UNITS) + [10] == [1000, 500, 250, 250, 250, 10]
+    assert model.count_params() == (784 * 1000 + 1000) + (1000 * 500 + 500) + (500 * 250 + 250) + 2 * (
+        250 * 250 + 250) + (250 * 10 + 10)
+    noise = [layer.stddev for layer in model.layers if isinstance(layer, keras.layers.GaussianNoise)]
+    assert noise == [0.3] + [0.5] * 5
+    assert model.get_layer("features").units == 250
+    x = np.random.default_rng(0).uniform(-1, 1, (4, 28, 28, 1)).astype("float32")
+    np.testing.assert_array_equal(np.asarray(model(x)), np.asarray(model(x)))  # inference: no noise
+    assert not np.allclose(np.asarray(model(x, training=True)), np.asarray(model(x, training=True)))
+
+    assert semi_supervised_classifier((8, 8, 1), 3, architecture="mlp").get_layer("features").units == 250
+    assert semi_supervised_classifier((8, 8, 1), 3, filters=2).get_layer("down0").filters == 2
+    with pytest.raises(ValueError, match="architecture must be one of"):
+        semi_supervised_classifier((8, 8, 1), 3, architecture="resnet")
+
+    gan = SemiSupervisedGAN(image_shape=(8, 8, 1), num_classes=3, latent_dim=4, filters=2, seed=0,
+                            architecture="mlp", generator_objective="feature_matching")
+    assert gan.get_config()["architecture"] == "mlp"
+    gan.compile()
+    history = gan.fit(IMAGES, np.where(np.arange(16) < 4, LABELS, -1), batch_size=8, verbose=0).history
+    assert np.isfinite(history["d_loss"][0]) and np.isfinite(history["g_loss"][0])
+    again = SemiSupervisedGAN.from_config(gan.get_config())
+    assert again.discriminator.get_layer("features").units == 250
+
+
 def test_resolve_labels_by_index_and_name():
     from kerasgan.models.conditional import resolve_labels
 
