@@ -281,17 +281,40 @@ class GAN(keras.Model):
     def train_step(self, data):
         if self.loss_fn is None:
             raise RuntimeError("Call `gan.compile()` before `fit`.")
-        if keras.backend.backend() == "torch":
-            return self._torch_train_step(data)
-        tf = _tf()
         real, labels = self.unpack_batch(data)
         real = ops.cast(real, self.compute_dtype)
-        batch_size = ops.shape(real)[0]
+        play = self._torch_game if keras.backend.backend() == "torch" else self._tensorflow_game
+        d_loss, g_loss, real_logits, fake_logits = play(real, labels)
+        self.d_loss_tracker.update_state(ops.stop_gradient(d_loss))
+        self.g_loss_tracker.update_state(ops.stop_gradient(g_loss))
+        self.d_real_tracker.update_state(
+            ops.mean(self.loss_fn.to_probability(ops.stop_gradient(real_logits)))
+        )
+        self.d_fake_tracker.update_state(
+            ops.mean(self.loss_fn.to_probability(ops.stop_gradient(fake_logits)))
+        )
+        return {m.name: m.result() for m in self.metrics}
+
+    def make_train_function(self, force=False):
+        backend = keras.backend.backend()
+        if backend not in TRAINING_BACKENDS:
+            raise NotImplementedError(
+                f"kerasgan trains on the {' or '.join(TRAINING_BACKENDS)} backend, not {backend!r}: "
+                "set KERAS_BACKEND=tensorflow (or torch) before importing keras. Generators "
+                "loaded under any backend can still sample."
+            )
+        return super().make_train_function(force)
+
+    def _tensorflow_game(self, real, labels):
+        """One step of the game with `tf.GradientTape`: `d_steps` D updates, then one G update.
+
+        Returns (d_loss, g_loss, real_logits, fake_logits) of the last updates.
+        """
+        tf = _tf()
         d_vars = self.discriminator.trainable_variables
         g_vars = self.generator.trainable_variables
-
         for _ in range(self.d_steps):
-            z = self.sample_latent(batch_size)
+            z = self.sample_latent(ops.shape(real)[0])
             g_tape = tf.GradientTape()
             with g_tape:
                 fake = self.run_generator(z, labels, training=True)
@@ -308,34 +331,20 @@ class GAN(keras.Model):
             g_loss = self.generator_loss(fake, labels, real=real)
         g_grads = g_tape.gradient(g_loss, g_vars)
         self.g_optimizer.apply_gradients(zip(g_grads, g_vars))
-        return self._report(d_loss, g_loss, real_logits, fake_logits)
+        return d_loss, g_loss, real_logits, fake_logits
 
-    def make_train_function(self, force=False):
-        backend = keras.backend.backend()
-        if backend not in TRAINING_BACKENDS:
-            raise NotImplementedError(
-                f"kerasgan trains on the {' or '.join(TRAINING_BACKENDS)} backend, not {backend!r}: "
-                "set KERAS_BACKEND=tensorflow (or torch) before importing keras. Generators "
-                "loaded under any backend can still sample."
-            )
-        return super().make_train_function(force)
-
-    def _torch_train_step(self, data):
-        """`train_step` under the torch backend: the same game, with autograd.
+    def _torch_game(self, real, labels):
+        """The same step under the torch backend, with autograd.
 
         As on TensorFlow, the generator's forward pass of the last
         discriminator step is recorded once and reused by its own update.
         """
         import torch
 
-        real, labels = self.unpack_batch(data)
-        real = ops.cast(real, self.compute_dtype)
-        batch_size = ops.shape(real)[0]
         d_vars = self.discriminator.trainable_variables
         g_vars = self.generator.trainable_variables
-
         for step in range(self.d_steps):
-            z = self.sample_latent(batch_size)
+            z = self.sample_latent(ops.shape(real)[0])
             with torch.set_grad_enabled(step == self.d_steps - 1):
                 fake = self.run_generator(z, labels, training=True)
             self.zero_grad()
@@ -351,18 +360,7 @@ class GAN(keras.Model):
         g_loss.backward()
         with torch.no_grad():
             self.g_optimizer.apply([v.value.grad for v in g_vars], g_vars)
-        return self._report(d_loss, g_loss, real_logits, fake_logits)
-
-    def _report(self, d_loss, g_loss, real_logits, fake_logits):
-        self.d_loss_tracker.update_state(ops.stop_gradient(d_loss))
-        self.g_loss_tracker.update_state(ops.stop_gradient(g_loss))
-        self.d_real_tracker.update_state(
-            ops.mean(self.loss_fn.to_probability(ops.stop_gradient(real_logits)))
-        )
-        self.d_fake_tracker.update_state(
-            ops.mean(self.loss_fn.to_probability(ops.stop_gradient(fake_logits)))
-        )
-        return {m.name: m.result() for m in self.metrics}
+        return d_loss, g_loss, real_logits, fake_logits
 
     def _input_gradient(self, inputs, labels=None):
         """Gradient of the summed scores with respect to `inputs`, kept differentiable."""
