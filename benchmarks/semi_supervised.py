@@ -7,7 +7,7 @@ For each seed:
   images unlabelled), then the discriminator's K-class accuracy on the
   10,000 test images.
 * **supervised**: the same discriminator architecture
-  (`semi_supervised_classifier` with the entry's config), trained
+  (`supervised_baseline`: `semi_supervised_classifier` with the entry's config), trained
   with the same optimizer (and learning-rate schedule, spread over its own
   run) on the same labelled images alone (same augmentation: none), for as
   many steps as the GAN's discriminator took,
@@ -48,12 +48,35 @@ def train_sgan(seed, out, epochs, steps_per_epoch):
     return time.time() - start
 
 
+def supervised_baseline(config, d_optimizer, total_steps):
+    """The GAN's discriminator architecture, compiled as a plain classifier with D's optimizer.
+
+    Args:
+        config: dict. The entry's config (`semi_supervised_classifier`'s keys).
+        d_optimizer: dict. The recipe's D optimizer spec (its schedule spans `total_steps`).
+        total_steps: int. Length of the baseline's run.
+    """
+    import keras
+
+    from kerasgan import zoo
+    from kerasgan.models.conditional import semi_supervised_classifier
+
+    model = semi_supervised_classifier(
+        tuple(config["image_shape"]), config["num_classes"], config["filters"],
+        config.get("dropout", 0.0), config.get("batch_norm", True), config.get("architecture", "dcgan"),
+    )
+    model.compile(
+        optimizer=zoo.optimizer_from_spec(d_optimizer, total_steps=total_steps),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
+    return model
+
+
 def train_supervised(entry, seed, steps):
     """The GAN's discriminator architecture trained on the labelled images alone."""
     import keras
 
-    from kerasgan import data, zoo
-    from kerasgan.models.conditional import semi_supervised_classifier
+    from kerasgan import data
 
     recipe, config = entry["recipe"], entry["config"]
     keras.utils.set_random_seed(seed)
@@ -61,14 +84,7 @@ def train_supervised(entry, seed, steps):
         recipe["data"], recipe["labels_per_class"], batch_size=recipe["batch_size"], seed=seed
     )
     labelled = stream.map(lambda pair, unlabelled: pair).repeat()
-    model = semi_supervised_classifier(
-        tuple(config["image_shape"]), config["num_classes"], config["filters"],
-        config.get("dropout", 0.0), config.get("batch_norm", True), config.get("architecture", "dcgan"),
-    )
-    model.compile(
-        optimizer=zoo.optimizer_from_spec(recipe["d_optimizer"], total_steps=steps),
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-    )
+    model = supervised_baseline(config, recipe["d_optimizer"], steps)
     start = time.time()
     model.fit(labelled, steps_per_epoch=steps, epochs=1, verbose=2)
     seconds = time.time() - start

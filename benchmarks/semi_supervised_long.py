@@ -15,7 +15,7 @@ One process trains one model:
   schedule over the whole run), `fit` for `--epochs` passes over the
   unlabelled images; each batch is 64 unlabelled and 64 labelled images.
 * `--method supervised`: the entry's discriminator architecture
-  (`semi_supervised_classifier`), the recipe's D optimizer and schedule, the
+  (`semi_supervised.supervised_baseline`), the recipe's D optimizer and schedule, the
   same labelled batches alone, for the same number of steps.
 
 Both record the test accuracy after every epoch (a curve; nothing is chosen
@@ -69,7 +69,7 @@ def main():
 
     import kerasgan  # noqa: F401 - registers the families
     from kerasgan import data, zoo
-    from kerasgan.models.conditional import semi_supervised_classifier
+    from semi_supervised import supervised_baseline  # beside this script
 
     entry = zoo.get_entry(ENTRY)
     recipe, config = dict(entry["recipe"]), dict(entry["config"])
@@ -103,14 +103,7 @@ def main():
         classifier = model.discriminator
         fit_data = stream
     else:
-        classifier = model = semi_supervised_classifier(
-            tuple(config["image_shape"]), config["num_classes"], config["filters"],
-            config.get("dropout", 0.0), config.get("batch_norm", True), config.get("architecture", "dcgan"),
-        )
-        model.compile(
-            optimizer=zoo.optimizer_from_spec(recipe["d_optimizer"], total_steps=epochs * steps),
-            loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-        )
+        classifier = model = supervised_baseline(config, recipe["d_optimizer"], epochs * steps)
         fit_data = (labelled for labelled, _ in stream)
 
     start = time.time()
